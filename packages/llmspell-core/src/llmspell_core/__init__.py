@@ -57,7 +57,16 @@ if TYPE_CHECKING:
         ProviderSettings,
     )
     from llmspell_core.registry import GROUPS, PluginInfo, Registry, registry
-    from llmspell_core.script_api import ApiFunction, ApiGlobal, ApiObject, ApiStream, ScriptApi
+    from llmspell_core.script_api import (
+        ApiFunction,
+        ApiGlobal,
+        ApiObject,
+        ApiStream,
+        GlobalContext,
+        GlobalFactory,
+        ScriptApi,
+        ScriptFunction,
+    )
     from llmspell_core.services import ResolvedModel, Services
     from llmspell_core.state import InMemoryStateStore, StateStore
     from llmspell_core.tool import Tool, ToolPack
@@ -131,6 +140,9 @@ _LAZY: dict[str, str] = {
     "ApiObject": "llmspell_core.script_api",
     "ApiStream": "llmspell_core.script_api",
     "ScriptApi": "llmspell_core.script_api",
+    "GlobalContext": "llmspell_core.script_api",
+    "GlobalFactory": "llmspell_core.script_api",
+    "ScriptFunction": "llmspell_core.script_api",
     "ResolvedModel": "llmspell_core.services",
     "Services": "llmspell_core.services",
     "InMemoryStateStore": "llmspell_core.state",
@@ -190,6 +202,8 @@ __all__ = [
     "EngineLimits",
     "ErrorInfo",
     "ExecutionContext",
+    "GlobalContext",
+    "GlobalFactory",
     "ImageFormat",
     "InMemoryStateStore",
     "LLMSpellConfig",
@@ -218,6 +232,7 @@ __all__ = [
     "ScriptArgs",
     "ScriptEngine",
     "ScriptError",
+    "ScriptFunction",
     "SecurityConfig",
     "SecurityError",
     "SecurityLevel",

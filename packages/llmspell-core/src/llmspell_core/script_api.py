@@ -10,9 +10,54 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-__all__ = ["ApiFunction", "ApiGlobal", "ApiObject", "ApiStream", "ScriptApi"]
+if TYPE_CHECKING:
+    from llmspell_core.context import ExecutionContext
+    from llmspell_core.engine import ScriptArgs
+    from llmspell_core.services import Services
+
+__all__ = [
+    "ApiFunction",
+    "ApiGlobal",
+    "ApiObject",
+    "ApiStream",
+    "GlobalContext",
+    "GlobalFactory",
+    "ScriptApi",
+    "ScriptFunction",
+]
+
+
+@runtime_checkable
+class ScriptFunction(Protocol):
+    """A script function handed to Python (a hook, a custom tool's handler, a function step).
+
+    Engines are single-threaded, so the engine marshals every call back onto the script's
+    thread: ``call`` is awaitable from the runtime loop (use it inside async API functions),
+    ``call_sync`` only from the script thread (inside sync API functions). Arguments and
+    results are JSON-like.
+    """
+
+    async def call(self, *args: Any) -> Any: ...
+
+    def call_sync(self, *args: Any) -> Any: ...
+
+
+@dataclass
+class GlobalContext:
+    """What a global's factory receives when a script runtime starts."""
+
+    services: Services
+    #: The spell's root context: deadline, cancellation, state, config.
+    context: ExecutionContext
+    script_name: str
+    args: ScriptArgs
+    engine_name: str
+
+
+#: What an ``llmspell.globals`` entry point names.
+GlobalFactory = Callable[[GlobalContext], "ApiGlobal"]
 
 
 @dataclass(frozen=True)
