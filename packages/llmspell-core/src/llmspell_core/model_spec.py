@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from pydantic import BaseModel
 
 from llmspell_core.errors import ValidationError
@@ -29,8 +31,12 @@ class ModelSpec(BaseModel):
         at = raw.find("@")
         if at != -1 and "://" in raw[at:]:
             raw, base_url = raw[:at], raw[at + 1 :]
-            if not base_url:
-                raise ValidationError(f"model spec '{text}' has an empty base URL after '@'")
+            parsed = urlparse(base_url)
+            if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+                raise ValidationError(
+                    f"model spec '{text}' has an invalid base URL '{base_url}' after '@' "
+                    "(expected http(s)://host[:port][/path])"
+                )
         if "/" in raw:
             provider, model = raw.split("/", 1)
             if not provider:
