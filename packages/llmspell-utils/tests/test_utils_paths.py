@@ -104,7 +104,7 @@ def test_any_of_several_roots(sandbox: Path, tmp_path: Path) -> None:
 
 
 def test_must_exist(sandbox: Path) -> None:
-    with pytest.raises(NotFoundError, match="missing.txt"):
+    with pytest.raises(NotFoundError, match=r"missing\.txt"):
         resolve_safe_path("missing.txt", [sandbox], base=sandbox, must_exist=True)
     assert resolve_safe_path("docs", [sandbox], base=sandbox, must_exist=True).is_dir()
 

@@ -120,16 +120,18 @@ async def test_retry_after_none_ignores_hints() -> None:
 
 
 async def test_custom_retry_after_reader() -> None:
-    class Throttled(Exception):
+    class ThrottledError(Exception):
         def __init__(self, wait: float) -> None:
             super().__init__("throttled")
             self.wait = wait
 
     def hint(error: BaseException) -> float | None:
-        return error.wait if isinstance(error, Throttled) else None
+        return error.wait if isinstance(error, ThrottledError) else None
 
     sleep = FakeSleep()
-    await retry_async(Flaky(Throttled(3.5)), retry_on=Throttled, retry_after=hint, sleep=sleep)
+    await retry_async(
+        Flaky(ThrottledError(3.5)), retry_on=ThrottledError, retry_after=hint, sleep=sleep
+    )
     assert sleep.delays == [3.5]
 
 

@@ -53,6 +53,8 @@ async def concurrent_map(
 
     async def run_one(index: int) -> None:
         async with semaphore:
+            if first_error:  # a slot freed by the failure itself must not start new work
+                return
             try:
                 results[index] = await fn(inputs[index])
             except Exception as error:

@@ -13,6 +13,10 @@ from collections.abc import Awaitable, Callable
 
 __all__ = ["TokenBucket"]
 
+# Refill arithmetic is floating point: after sleeping exactly the computed shortfall the bucket
+# may hold 0.9999999999 tokens, and the next wait would be too small to move the clock at all.
+_EPSILON = 1e-9
+
 
 class TokenBucket:
     """Starts full. ``acquire`` waits its turn (first come, first served); ``try_acquire``
@@ -68,7 +72,7 @@ class TokenBucket:
         if self._queue.locked():
             return False
         self._refill()
-        if self._tokens >= tokens:
+        if self._tokens + _EPSILON >= tokens:
             self._tokens -= tokens
             return True
         return False
@@ -79,7 +83,7 @@ class TokenBucket:
         async with self._queue:
             while True:
                 self._refill()
-                if self._tokens >= tokens:
+                if self._tokens + _EPSILON >= tokens:
                     self._tokens -= tokens
                     return
                 await self._sleep((tokens - self._tokens) / self.rate)
