@@ -19,6 +19,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from benchkit import Bench, time_call
+
 from llmspell_core.registry import Registry
 
 GROUP = "llmspell.tools"
@@ -54,9 +55,7 @@ def main() -> int:
         bench = Bench("registry entry-point lookup vs importlib.metadata.entry_points")
         direct = bench.timing(time_call("direct entry_points(group)[name].load()", direct_lookup))
         cold = bench.timing(time_call("Registry().load() (fresh: scan + load)", cold_lookup))
-        cached = bench.timing(
-            time_call("registry.load() (cached)", lambda: warm.load(GROUP, NAME))
-        )
+        cached = bench.timing(time_call("registry.load() (cached)", lambda: warm.load(GROUP, NAME)))
         bench.ratio("fresh registry / direct", cold, direct, budget=1.5)
         bench.ratio("cached registry / direct", cached, direct, budget=0.01)
         return bench.finish()

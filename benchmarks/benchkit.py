@@ -27,7 +27,9 @@ class Timing:
     calls: int
 
     def __str__(self) -> str:
-        return f"{self.label}: {_human(self.best)}/call (median {_human(self.median)}, n={self.calls})"
+        return (
+            f"{self.label}: {_human(self.best)}/call (median {_human(self.median)}, n={self.calls})"
+        )
 
 
 def time_call(

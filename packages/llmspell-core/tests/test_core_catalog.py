@@ -143,7 +143,7 @@ def test_tools_from_packs_and_registration() -> None:
         with pytest.raises(ValidationError, match="already exists"):
             cat.register_tool(Upper())
         cat.register_tool(Upper(), replace=True)
-        assert [t.name for t in cat.list_tools()] == ["upper"]
+        assert "upper" in [t.name for t in cat.list_tools()]
 
 
 def test_agents_through_factory() -> None:

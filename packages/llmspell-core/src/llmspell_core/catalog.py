@@ -198,7 +198,8 @@ class Catalog(Services):
         if url is None and own and cls.default_base_url_env:
             url = env.get(cls.default_base_url_env)
         url = url or cls.default_base_url
-        if cls.requires_api_key and not key:
+        # Replaying a recorded session (LLMSPELL_REPLAY) makes no request, so needs no key.
+        if not key and cls.needs_api_key(url) and not env.get("LLMSPELL_REPLAY"):
             wanted = entry.api_key_env or (cls.default_api_key_env if own else None)
             wanted = wanted or f"LLMSPELL_{_env_name(name)}_API_KEY"
             raise AuthError(
@@ -217,6 +218,28 @@ class Catalog(Services):
             options={"script_file": entry.script_file} if entry.script_file else {},
         )
         return cls, settings
+
+    def configured_providers(self) -> list[str]:
+        """Providers the user set up: enabled ``[providers.<name>]`` entries, plus installed
+        providers whose API key is in the environment (``OPENAI_API_KEY``,
+        ``LLMSPELL_<NAME>_API_KEY``). The offline ``local`` provider counts only when configured.
+        """
+        entries = self.config.providers.entries
+        names = [name for name, entry in entries.items() if entry.enabled]
+        env = self.environ
+        for impl in self.registry.names("llmspell.providers"):
+            if impl in entries or impl == LOCAL_PROVIDER:
+                continue
+            if env.get(f"LLMSPELL_{_env_name(impl)}_API_KEY"):
+                names.append(impl)
+                continue
+            try:
+                cls: type[Provider] = self.registry.load("llmspell.providers", impl)
+            except LLMSpellError:
+                continue
+            if cls.default_api_key_env and env.get(cls.default_api_key_env):
+                names.append(impl)
+        return sorted(set(names))
 
     def get_provider(
         self, name: str, *, base_url: str | None = None, api_key: str | None = None

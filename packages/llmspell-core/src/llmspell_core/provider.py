@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -54,6 +54,9 @@ class CompletionRequest(BaseModel):
     max_tokens: int | None = None
     #: JSON Schema the reply must follow (structured output).
     response_format: dict[str, Any] | None = None
+    #: ``"auto"`` (default when tools are given), ``"none"`` (tools offered but not to be
+    #: called, e.g. once an agent's tool budget is spent) or ``"required"``.
+    tool_choice: Literal["auto", "none", "required"] | None = None
 
 
 class CompletionResponse(BaseModel):
@@ -85,8 +88,16 @@ class Provider(ABC):
     default_base_url: ClassVar[str | None] = None
     requires_api_key: ClassVar[bool] = True
 
+    #: How it is implemented, for ``Provider.list()`` names (``sdk/openai/gpt-4o-mini``).
+    implementation: ClassVar[str] = "sdk"
+
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
+
+    @classmethod
+    def needs_api_key(cls, base_url: str | None) -> bool:
+        """Whether a key must be configured for this base URL (a local server may need none)."""
+        return cls.requires_api_key
 
     @property
     def name(self) -> str:
