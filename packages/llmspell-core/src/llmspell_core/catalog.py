@@ -185,15 +185,17 @@ class Catalog(Services):
         cls: type[Provider] = self.registry.load("llmspell.providers", impl)
         env = self.environ
         own = impl == name
-        key: str | None = api_key
-        if key is None and entry.api_key is not None:
-            key = entry.api_key.get_secret_value()
-        if key is None and entry.api_key_env:
-            key = env.get(entry.api_key_env)
-        if key is None:
-            key = env.get(f"LLMSPELL_{_env_name(name)}_API_KEY")
-        if key is None and own and cls.default_api_key_env:
-            key = env.get(cls.default_api_key_env)
+        # (where the key may come from, its value), best first
+        candidates: list[tuple[str, str | None]] = [("the agent's api_key", api_key)]
+        if entry.api_key is not None:
+            candidates.append((f"[providers.{name}] api_key", entry.api_key.get_secret_value()))
+        if entry.api_key_env:
+            candidates.append((entry.api_key_env, env.get(entry.api_key_env)))
+        own_env = f"LLMSPELL_{_env_name(name)}_API_KEY"
+        candidates.append((own_env, env.get(own_env)))
+        if own and cls.default_api_key_env:
+            candidates.append((cls.default_api_key_env, env.get(cls.default_api_key_env)))
+        source, key = next(((s, k) for s, k in candidates if k is not None), (None, None))
         url = base_url or entry.base_url or env.get(f"LLMSPELL_{_env_name(name)}_BASE_URL")
         if url is None and own and cls.default_base_url_env:
             url = env.get(cls.default_base_url_env)
@@ -212,6 +214,10 @@ class Catalog(Services):
             provider_type=impl,
             default_model=entry.default_model,
             api_key=SecretStr(key) if key else None,
+            key_source=source
+            or entry.api_key_env
+            or (cls.default_api_key_env if own else None)
+            or own_env,
             base_url=url,
             timeout_seconds=entry.timeout_seconds,
             max_retries=entry.max_retries,

@@ -1,18 +1,23 @@
-"""The ScriptEngine bridge every language engine implements (architecture §3, §4)."""
+"""The ScriptEngine bridge every language engine implements (architecture §3, §4).
+
+Plain dataclasses rather than pydantic models: these are built on the start-up path of every
+``llmspell run``.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
-
-from pydantic import BaseModel, Field
 
 from llmspell_core.script_api import ScriptApi
 
 __all__ = ["EngineCapabilities", "EngineLimits", "ScriptArgs", "ScriptEngine"]
 
 
-class EngineCapabilities(BaseModel):
+@dataclass
+class EngineCapabilities:
     async_calls: bool = True
     streaming: bool = True
     modules: bool = False
@@ -20,22 +25,76 @@ class EngineCapabilities(BaseModel):
     timeout: bool = True
 
 
-class EngineLimits(BaseModel):
+@dataclass
+class EngineLimits:
+    """What one script may use. None disables a limit.
+
+    The defaults equal ``[runtime]``'s in ``LLMSpellConfig``, so a run without a config file
+    needs no config model at all.
+    """
+
     timeout_seconds: float | None = 300.0
     max_memory_mb: int | None = 256
     max_recursion_depth: int | None = 200
 
 
-class ScriptArgs(BaseModel):
+@dataclass
+class ScriptArgs:
     """``ARGS``: index 0 is the script name, then positionals; ``named`` are ``--k v`` pairs."""
 
     script: str = ""
-    positional: list[str] = Field(default_factory=list[str])
-    named: dict[str, Any] = Field(default_factory=dict[str, Any])
+    positional: list[str] = field(default_factory=list[str])
+    named: dict[str, Any] = field(default_factory=dict[str, Any])
+
+    @classmethod
+    def parse(cls, script: str, argv: Sequence[str]) -> ScriptArgs:
+        """Read ``pos --k v --flag --k2=v2`` the way spell-api §1 describes.
+
+        A ``--name`` followed by another option (or nothing) is the flag value ``"true"``;
+        ``--`` ends option parsing so later words are positional.
+        """
+        positional: list[str] = []
+        named: dict[str, Any] = {}
+        words = list(argv)
+        i = 0
+        options = True
+        while i < len(words):
+            word = words[i]
+            i += 1
+            if options and word == "--":
+                options = False
+            elif options and word.startswith("--") and len(word) > 2:
+                key, eq, value = word[2:].partition("=")
+                if eq:
+                    named[key] = value
+                elif i < len(words) and not words[i].startswith("--"):
+                    named[key] = words[i]
+                    i += 1
+                else:
+                    named[key] = "true"
+            else:
+                positional.append(word)
+        return cls(script=script, positional=positional, named=named)
+
+    def table(self) -> dict[int | str, Any]:
+        """The ``ARGS`` value: ``{0: script, 1: first positional, ..., name: value}``."""
+        table: dict[int | str, Any] = {0: self.script}
+        for index, value in enumerate(self.positional, start=1):
+            table[index] = value
+        for key, value in self.named.items():
+            table[key] = value
+        return table
 
 
 class ScriptEngine(ABC):
-    """Runs scripts of one language on the calling thread. Not thread-safe by design."""
+    """Runs scripts of one language on the calling thread. Not thread-safe by design.
+
+    Lifecycle: ``__init__(limits)``, ``inject(api)`` once, ``execute`` (once per instance in
+    the runtime), ``close``. ``execute`` must stop the script with ``TimeoutError`` once
+    ``limits.timeout_seconds`` have passed since it began (even inside ``pcall``/``try``), with
+    ``ResourceLimitError`` past ``max_memory_mb``, with a catchable script error past
+    ``max_recursion_depth``, and with ``api.host.interruption()`` when the host reports one.
+    """
 
     name: ClassVar[str]
     file_extensions: ClassVar[tuple[str, ...]] = ()

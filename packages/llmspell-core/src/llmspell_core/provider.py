@@ -40,6 +40,9 @@ class ProviderSettings(BaseModel):
     provider_type: str
     default_model: str | None = None
     api_key: SecretStr | None = None
+    #: Where the key came from (or should come from), for error messages:
+    #: ``OPENAI_API_KEY``, ``[providers.groq] api_key``, ``the agent's api_key``.
+    key_source: str | None = None
     base_url: str | None = None
     timeout_seconds: float = 60.0
     max_retries: int = 3

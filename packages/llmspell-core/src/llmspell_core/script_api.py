@@ -4,18 +4,24 @@ Globals are described once, in Python, as plain data: functions (sync or async),
 methods, and values. An engine (first-party or third-party) turns the description into Lua
 tables or JS objects without knowing what any global does, so adding a global needs no engine
 change — and a third-party engine needs nothing beyond llmspell-core.
+
+Nothing here imports pydantic or asyncio: ``llmspell run hello.lua`` builds these objects on
+its hot path.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from llmspell_core.context import ExecutionContext
     from llmspell_core.engine import ScriptArgs
+    from llmspell_core.errors import LLMSpellError
+    from llmspell_core.script_host import ScriptHost
     from llmspell_core.services import Services
+    from llmspell_core.state import StateStore
 
 __all__ = [
     "ApiFunction",
@@ -24,8 +30,10 @@ __all__ = [
     "ApiStream",
     "GlobalContext",
     "GlobalFactory",
+    "IterableScriptFunction",
     "ScriptApi",
     "ScriptFunction",
+    "qualify_error",
 ]
 
 
@@ -35,8 +43,8 @@ class ScriptFunction(Protocol):
 
     Engines are single-threaded, so the engine marshals every call back onto the script's
     thread: ``call`` is awaitable from the runtime loop (use it inside async API functions),
-    ``call_sync`` only from the script thread (inside sync API functions). Arguments and
-    results are JSON-like.
+    ``call_sync`` from the script thread (inside sync API functions) or from a worker thread
+    (it then blocks until the script thread has run it). Arguments and results are JSON-like.
     """
 
     async def call(self, *args: Any) -> Any: ...
@@ -44,16 +52,68 @@ class ScriptFunction(Protocol):
     def call_sync(self, *args: Any) -> Any: ...
 
 
-@dataclass
-class GlobalContext:
-    """What a global's factory receives when a script runtime starts."""
+@runtime_checkable
+class IterableScriptFunction(ScriptFunction, Protocol):
+    """A script function that can also run as a generator body.
 
-    services: Services
-    #: The spell's root context: deadline, cancellation, state, config.
-    context: ExecutionContext
-    script_name: str
-    args: ScriptArgs
-    engine_name: str
+    ``iterate`` runs the function as a Lua coroutine body (values passed to
+    ``coroutine.yield``) or calls a JS generator function, yielding each produced value.
+    Script thread only; ``Streaming.create`` is built on it.
+    """
+
+    def iterate(self, *args: Any) -> Iterator[Any]: ...
+
+
+class GlobalContext:
+    """What a global's factory receives when a script runtime starts.
+
+    ``services`` and ``context`` may be given as zero-argument factories: the runtime builds
+    them only when a global first asks, so spells that never touch agents or tools do not pay
+    for building the registry-backed catalog.
+    """
+
+    def __init__(
+        self,
+        services: Services | Callable[[], Services],
+        context: ExecutionContext | Callable[[], ExecutionContext],
+        script_name: str,
+        args: ScriptArgs,
+        engine_name: str,
+        *,
+        state: StateStore | Callable[[], StateStore] | None = None,
+        host: ScriptHost | None = None,
+    ) -> None:
+        self._services = services
+        self._context = context
+        self._state = state
+        self.script_name = script_name
+        self.args = args
+        self.engine_name = engine_name
+        #: The running script's host (None when a global is built outside a runtime).
+        self.host = host
+
+    @property
+    def services(self) -> Services:
+        """Tools, agents, workflows and providers by name."""
+        if callable(self._services):
+            self._services = self._services()
+        return self._services
+
+    @property
+    def context(self) -> ExecutionContext:
+        """The spell's root context: deadline, cancellation, state, config."""
+        if callable(self._context):
+            self._context = self._context()
+        return self._context
+
+    @property
+    def state(self) -> StateStore:
+        """The spell's state store (the same one ``services.state`` and ``context.state`` use)."""
+        if self._state is None:
+            self._state = self.services.state
+        elif callable(self._state):
+            self._state = self._state()
+        return self._state
 
 
 #: What an ``llmspell.globals`` entry point names.
@@ -62,11 +122,17 @@ GlobalFactory = Callable[[GlobalContext], "ApiGlobal"]
 
 @dataclass(frozen=True)
 class ApiFunction:
-    """One callable. ``is_async`` calls are I/O: Lua blocks on them, JS gets a Promise.
+    """One callable exposed to scripts.
 
-    Arguments arrive as JSON-like Python values (script functions as Python callables that the
-    engine marshals back to the script thread); the result is JSON-like, an ``ApiObject`` or an
-    ``ApiStream``.
+    ``impl`` receives JSON-like Python values (script functions arrive as ``ScriptFunction``,
+    objects this API handed out earlier as the same ``ApiObject``) and returns a JSON-like
+    value, an ``ApiObject``, an ``ApiStream`` or an ``ApiFunction`` (a callable value).
+    ``impl`` may be a coroutine function: the engine awaits it on the runtime loop.
+
+    ``is_async`` marks I/O: Lua blocks until it finishes either way, JS gets a Promise so that
+    ``Promise.all`` overlaps several calls. An ``is_async=False`` coroutine impl (quick store
+    access) blocks in both languages. Raise ``LLMSpellError`` subclasses: the script sees
+    ``"<Global.method>: <message>"`` with the error's ``code``.
     """
 
     name: str
@@ -77,16 +143,26 @@ class ApiFunction:
 
 @dataclass
 class ApiObject:
-    """An object handed to a script (agent, builder, workflow): methods plus read-only fields."""
+    """An object handed to a script (agent, builder, workflow): methods plus read-only fields.
+
+    Lua calls methods with a colon (``agent:execute(x)``); JS with a dot. Handing the object
+    back to Python (as an argument) gives the same ``ApiObject``; ``payload`` is free for the
+    global's own bookkeeping (the wrapped agent, say) and never reaches the script.
+    """
 
     type_name: str
     methods: Mapping[str, ApiFunction]
     fields: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    payload: Any = None
 
 
 @dataclass
 class ApiStream:
-    """A stream handed to a script: a Lua iterator or a JS async iterator over JSON-like items."""
+    """A stream handed to a script: a Lua iterator or a JS async iterator over JSON-like items.
+
+    Items are pulled one at a time (never buffered whole); ``aclose`` of the iterator is called
+    when the script stops early.
+    """
 
     source: AsyncIterator[Any]
 
@@ -100,14 +176,80 @@ class ApiGlobal:
     values: Mapping[str, Any] = field(default_factory=dict[str, Any])
     #: ``Global["key"]`` lookups for keys that are not functions or values (``Tool["calc"]``).
     index: Callable[[str], Any] | None = None
+    doc: str = ""
+
+
+def _print_line(line: str) -> None:
+    print(line, flush=True)
 
 
 @dataclass
 class ScriptApi:
-    """Everything injected into one script: the globals plus the output channels."""
+    """Everything injected into one script: the globals, the output channels and the host.
+
+    ``factories`` are globals built on first use (an engine installs a lazy stub); ``globals``
+    are ready-made ones. ``resolve`` turns either into an ``ApiGlobal``.
+    """
 
     globals: dict[str, ApiGlobal] = field(default_factory=dict[str, ApiGlobal])
-    #: ``print``/``console.log``: receives the already-joined line.
-    stdout: Callable[[str], None] = print
+    factories: dict[str, Callable[[], ApiGlobal]] = field(
+        default_factory=dict[str, Callable[[], ApiGlobal]]
+    )
+    #: ``print``/``console.log``: receives the already-joined line; flushes per call.
+    stdout: Callable[[str], None] = _print_line
     #: ``console.error``.
-    stderr: Callable[[str], None] = print
+    stderr: Callable[[str], None] = _print_line
+    #: Runs async API calls and marshals callbacks; None means an ``InlineHost``.
+    host: ScriptHost | None = None
+
+    def names(self) -> list[str]:
+        """Every global name, ready-made or lazy."""
+        return sorted({*self.globals, *self.factories})
+
+    def resolve(self, name: str) -> ApiGlobal:
+        """The global called ``name``, building it on first use (KeyError when unknown)."""
+        ready = self.globals.get(name)
+        if ready is not None:
+            return ready
+        built = self.factories[name]()
+        self.globals[name] = built
+        return built
+
+    def get_host(self) -> ScriptHost:
+        """The host, creating a single-threaded ``InlineHost`` when none was given."""
+        if self.host is None:
+            from llmspell_core.script_host import InlineHost
+
+            self.host = InlineHost()
+        return self.host
+
+
+def qualify_error(qualname: str, error: BaseException) -> LLMSpellError:
+    """The error a script sees for a failed API call: ``"<Global.method>: <cause>"``.
+
+    Keeps the error's class and code; unexpected Python exceptions become ``INTERNAL_ERROR``
+    with the exception type named, so a bug is never mistaken for a user error.
+    """
+    from llmspell_core.errors import LLMSpellError
+
+    if isinstance(error, LLMSpellError):
+        message = error.message
+        if not message.startswith(f"{qualname}:"):
+            message = f"{qualname}: {message}"
+        if message == error.message:
+            return error
+        # type(error).__new__: TimeoutError also derives from builtins.TimeoutError (OSError)
+        qualified = type(error).__new__(type(error))
+        qualified.__dict__.update(error.__dict__)
+        qualified.args = (message,)
+        qualified.message = message
+        qualified.__cause__ = error
+        return qualified
+    detail = str(error) or type(error).__name__
+    wrapped = LLMSpellError(
+        f"{qualname}: {type(error).__name__}: {detail}",
+        code="INTERNAL_ERROR",
+        details={"exception": type(error).__name__},
+    )
+    wrapped.__cause__ = error
+    return wrapped

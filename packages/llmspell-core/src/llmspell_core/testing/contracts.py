@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from llmspell_core.engine import ScriptArgs, ScriptEngine
 from llmspell_core.errors import LLMSpellError, ScriptError, ValidationError
 from llmspell_core.messages import Message
 from llmspell_core.provider import CompletionChunk, CompletionRequest, Provider
-from llmspell_core.script_api import ScriptApi
+from llmspell_core.script_api import ApiFunction, ApiGlobal, ScriptApi
 from llmspell_core.tool import Tool
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
 
@@ -132,7 +133,13 @@ class ProviderContract:
 
 
 class EngineContract:
-    """Provide ``make_engine()`` and the language snippets below."""
+    """Provide ``make_engine()`` and the language snippets below.
+
+    The first four snippets are required; the others are optional (an empty string skips the
+    test), so a minimal third-party engine can start small. The optional snippets use the
+    ``Probe`` global this contract injects: ``Probe.add(a, b)`` (sync), ``Probe.fail()`` (raises
+    ``code="PROBE_FAILED"``) and ``Probe.later(x)`` (async: a Promise in JS).
+    """
 
     #: A script whose result is the integer 42.
     source_returns_42: str = ""
@@ -142,14 +149,58 @@ class EngineContract:
     source_runtime_error_line_3: str = ""
     #: A script that never ends.
     source_infinite_loop: str = ""
+    #: A script that never ends although it catches every error (pcall / try-catch).
+    source_infinite_loop_catching: str = ""
+    #: Returns ``Probe.add(2, 3)`` (5).
+    source_call_global: str = ""
+    #: Catches the error of ``Probe.fail()`` and returns its code ("PROBE_FAILED").
+    source_catch_api_error: str = ""
+    #: Returns ``Probe.later("x")`` ("x"), awaiting it where the language needs that.
+    source_async_call: str = ""
+    #: Prints ``"a"``, ``1`` and ``2.0`` in one call (expected line: ``a<TAB>1<TAB>2``).
+    source_print: str = ""
+    #: Returns the first positional argument (``ARGS[1]``).
+    source_first_arg: str = ""
+    #: Allocates without bound.
+    source_memory_hog: str = ""
 
     def make_engine(self) -> ScriptEngine:
         raise NotImplementedError
 
-    def _engine(self) -> ScriptEngine:
+    def make_api(self, lines: list[str] | None = None) -> ScriptApi:
+        """A ``ScriptApi`` holding only the ``Probe`` global; prints go to ``lines``."""
+        sink = lines if lines is not None else []
+
+        def fail() -> None:
+            raise LLMSpellError("probe failed on purpose", code="PROBE_FAILED")
+
+        async def later(value: Any) -> Any:
+            await asyncio.sleep(0.01)
+            return value
+
+        probe = ApiGlobal(
+            "Probe",
+            functions={
+                "add": ApiFunction("add", lambda a, b: a + b),
+                "fail": ApiFunction("fail", fail),
+                "later": ApiFunction("later", later, is_async=True),
+            },
+        )
+        return ScriptApi(globals={"Probe": probe}, stdout=sink.append, stderr=sink.append)
+
+    def _engine(self, lines: list[str] | None = None) -> ScriptEngine:
         engine = self.make_engine()
-        engine.inject(ScriptApi())
+        engine.inject(self.make_api(lines))
         return engine
+
+    def _run(self, source: str, args: ScriptArgs | None = None) -> Any:
+        if not source:
+            pytest.skip("snippet not provided")
+        engine = self._engine()
+        try:
+            return engine.execute(source, "t", args or ScriptArgs())
+        finally:
+            engine.close()
 
     def test_contract_identity(self) -> None:
         engine = self.make_engine()
@@ -161,11 +212,7 @@ class EngineContract:
             engine.close()
 
     def test_contract_returns_value(self) -> None:
-        engine = self._engine()
-        try:
-            assert engine.execute(self.source_returns_42, "t", ScriptArgs()) == 42
-        finally:
-            engine.close()
+        assert self._run(self.source_returns_42) == 42
 
     def test_contract_syntax_error_has_line(self) -> None:
         engine = self._engine()
@@ -186,13 +233,61 @@ class EngineContract:
             engine.close()
         assert info.value.line == 3, str(info.value)
 
-    def test_contract_timeout_stops_loop(self) -> None:
+    def _assert_times_out(self, source: str) -> None:
+        if not source:
+            pytest.skip("snippet not provided")
         engine = self.make_engine()
         engine.limits.timeout_seconds = 0.5
-        engine.inject(ScriptApi())
+        engine.inject(self.make_api())
+        started = time.monotonic()
         try:
             with pytest.raises(LLMSpellError) as info:
-                engine.execute(self.source_infinite_loop, "loop.x", ScriptArgs())
+                engine.execute(source, "loop.x", ScriptArgs())
         finally:
             engine.close()
         assert info.value.code == "TIMEOUT", str(info.value)
+        assert time.monotonic() - started < 10, "the timeout must stop the script promptly"
+
+    def test_contract_timeout_stops_loop(self) -> None:
+        self._assert_times_out(self.source_infinite_loop)
+
+    def test_contract_timeout_stops_loop_that_catches_errors(self) -> None:
+        self._assert_times_out(self.source_infinite_loop_catching)
+
+    def test_contract_calls_global(self) -> None:
+        assert self._run(self.source_call_global) == 5
+
+    def test_contract_api_error_is_catchable_with_code(self) -> None:
+        assert self._run(self.source_catch_api_error) == "PROBE_FAILED"
+
+    def test_contract_async_call(self) -> None:
+        assert self._run(self.source_async_call) == "x"
+
+    def test_contract_print_joins_with_tabs(self) -> None:
+        if not self.source_print:
+            pytest.skip("snippet not provided")
+        lines: list[str] = []
+        engine = self._engine(lines)
+        try:
+            engine.execute(self.source_print, "p.x", ScriptArgs())
+        finally:
+            engine.close()
+        assert lines == ["a\t1\t2"]
+
+    def test_contract_args(self) -> None:
+        args = ScriptArgs(script="s.x", positional=["first"], named={"k": "v"})
+        assert self._run(self.source_first_arg, args) == "first"
+
+    def test_contract_memory_limit(self) -> None:
+        if not self.source_memory_hog:
+            pytest.skip("snippet not provided")
+        engine = self.make_engine()
+        engine.limits.max_memory_mb = 32
+        engine.limits.timeout_seconds = 20
+        engine.inject(self.make_api())
+        try:
+            with pytest.raises(LLMSpellError) as info:
+                engine.execute(self.source_memory_hog, "hog.x", ScriptArgs())
+        finally:
+            engine.close()
+        assert info.value.code == "RESOURCE_LIMIT", str(info.value)

@@ -128,6 +128,8 @@ class FakeRequest:
     received_at: float
     #: ``time.perf_counter()`` when the first streamed event was written (streams only).
     first_chunk_at: float | None = None
+    #: ``time.perf_counter()`` after each streamed event was written, in order.
+    chunk_sent_at: list[float] = field(default_factory=list[float])
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -389,6 +391,9 @@ class _CutStreamError(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    #: Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm
+    #: and the client's delayed ACK would add ~40 ms to every response.
+    disable_nagle_algorithm = True
     #: Idle keep-alive connections are closed after this many seconds.
     timeout = 30
 
@@ -544,8 +549,10 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _CutStreamError
             self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
             self.wfile.flush()
+            sent_at = time.perf_counter()
+            request.chunk_sent_at.append(sent_at)
             if request.first_chunk_at is None:
-                request.first_chunk_at = time.perf_counter()
+                request.first_chunk_at = sent_at
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 

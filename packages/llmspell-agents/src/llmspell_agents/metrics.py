@@ -1,0 +1,53 @@
+"""Counters an agent keeps about its own work (``agent:get_metrics()``)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from llmspell_core.usage import Usage
+
+__all__ = ["AgentMetrics"]
+
+
+@dataclass
+class AgentMetrics:
+    """Totals since the agent was built; ``provider_requests`` counts model round trips."""
+
+    requests_total: int = 0
+    requests_failed: int = 0
+    provider_requests: int = 0
+    tool_invocations: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_latency_ms: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def started(self) -> None:
+        with self._lock:
+            self.requests_total += 1
+
+    def finished(self, *, usage: Usage, latency_ms: float, failed: bool) -> None:
+        with self._lock:
+            self.input_tokens += usage.input_tokens
+            self.output_tokens += usage.output_tokens
+            self.total_latency_ms += latency_ms
+            if failed:
+                self.requests_failed += 1
+
+    def count(self, *, provider_requests: int = 0, tool_invocations: int = 0) -> None:
+        with self._lock:
+            self.provider_requests += provider_requests
+            self.tool_invocations += tool_invocations
+
+    def to_dict(self) -> dict[str, int | float]:
+        with self._lock:
+            return {
+                "requests_total": self.requests_total,
+                "requests_failed": self.requests_failed,
+                "provider_requests": self.provider_requests,
+                "tool_invocations": self.tool_invocations,
+                "input_tokens": self.input_tokens,
+                "output_tokens": self.output_tokens,
+                "total_latency_ms": round(self.total_latency_ms, 3),
+            }

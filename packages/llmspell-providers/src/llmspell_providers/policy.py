@@ -1,0 +1,240 @@
+"""One robustness policy for every provider request: retries, timeouts, deadline, cancellation.
+
+The SDKs' own retries are switched off (``max_retries=0``) so this is the only retry loop:
+exponential backoff with full jitter on 429, 5xx, broken connections and per-request timeouts,
+honouring ``Retry-After``, never sleeping past the spell's deadline, and stopped at once when
+the spell's cancellation token fires. A spell therefore never hangs on a provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from types import TracebackType
+from typing import TypeVar
+
+from llmspell_core.context import ExecutionContext
+from llmspell_core.errors import (
+    CancelledError,
+    LLMSpellError,
+    ProviderUnavailableError,
+    RateLimitError,
+    TimeoutError,
+)
+from llmspell_utils import RetryEvent, retry_async
+
+__all__ = ["AttemptScope", "RequestPolicy", "is_retryable"]
+
+T = TypeVar("T")
+log = logging.getLogger("llmspell.providers")
+
+ErrorMapper = Callable[[BaseException], LLMSpellError | None]
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Rate limits, unreachable or failing servers and per-request timeouts."""
+    return isinstance(error, RateLimitError | ProviderUnavailableError)
+
+
+class AttemptScope:
+    """One attempt's limits in one scope: a time budget and the spell's cancellation token.
+
+    Registering a callback on the thread-safe token (instead of polling) is what lets Ctrl-C
+    or a script-side cancel interrupt a request blocked on the network; the budget is a single
+    timer on the loop. Either one cancels the current task, and leaving the scope turns that
+    cancellation into the llmspell error that says which limit it was.
+    """
+
+    __slots__ = (
+        "_budget",
+        "_ctx",
+        "_expired",
+        "_handle",
+        "_inside",
+        "_loop",
+        "_on_expire",
+        "_task",
+        "_token_fired",
+        "_unsubscribe",
+        "_what",
+    )
+
+    def __init__(
+        self,
+        ctx: ExecutionContext,
+        what: str,
+        budget: float | None = None,
+        on_expire: Callable[[], LLMSpellError] | None = None,
+    ) -> None:
+        self._ctx = ctx
+        self._what = what
+        self._budget = budget
+        self._on_expire = on_expire
+        self._task: asyncio.Task[object] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._handle: asyncio.TimerHandle | None = None
+        self._inside = False
+        self._expired = False
+        self._token_fired = False
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def _fire(self) -> None:  # any thread
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._cancel_for_token)
+
+    def _cancel_for_token(self) -> None:
+        if self._inside and self._task is not None and not (self._token_fired or self._expired):
+            self._token_fired = True
+            self._task.cancel()
+
+    def _expire(self) -> None:
+        if self._inside and self._task is not None and not (self._token_fired or self._expired):
+            self._expired = True
+            self._task.cancel()
+
+    def _cancelled(self) -> CancelledError:
+        reason = self._ctx.cancellation.reason or "cancelled"
+        return CancelledError(f"{self._what} cancelled: {reason}")
+
+    def __enter__(self) -> AttemptScope:
+        token = self._ctx.cancellation
+        if token.cancelled:
+            raise self._cancelled()
+        self._task = asyncio.current_task()
+        loop = self._loop = asyncio.get_running_loop()
+        self._inside = True
+        if self._budget is not None:
+            self._handle = loop.call_at(loop.time() + self._budget, self._expire)
+        self._unsubscribe = token.on_cancel(self._fire)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inside = False
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if not (self._token_fired or self._expired):
+            return
+        if self._task is not None:
+            self._task.uncancel()
+        if not isinstance(exc, asyncio.CancelledError):
+            return
+        if self._token_fired:
+            raise self._cancelled() from exc
+        if self._on_expire is not None:
+            raise self._on_expire() from exc
+        raise builtins.TimeoutError(f"{self._what} timed out") from exc
+
+
+class RequestPolicy:
+    """How one provider instance calls out: timeout per attempt, attempts, backoff."""
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        timeout: float | None,
+        attempts: int,
+        map_error: ErrorMapper,
+        base_delay: float = 0.5,
+        max_delay: float = 20.0,
+    ) -> None:
+        self.provider = provider
+        self.timeout = timeout
+        self.attempts = max(1, attempts)
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self._map_error = map_error
+
+    def _timeout_error(
+        self, ctx: ExecutionContext, what: str, budget: float | None, streaming: bool
+    ) -> LLMSpellError:
+        if ctx.expired():
+            return TimeoutError(f"{what} stopped: the spell's time limit was reached")
+        waited = f"{budget:g}s" if budget is not None else "the time allowed"
+        action = "sent nothing more" if streaming else "did not answer"
+        return ProviderUnavailableError(
+            f"{what}: provider '{self.provider}' {action} within {waited}; raise "
+            f"timeout_seconds in [providers.{self.provider}] if the model is slow",
+            code="PROVIDER_TIMEOUT",
+            details={"provider": self.provider, "timeout_seconds": budget},
+        )
+
+    async def _once(
+        self,
+        op: Callable[[], Awaitable[T]],
+        ctx: ExecutionContext,
+        what: str,
+        *,
+        streaming: bool = False,
+    ) -> T:
+        ctx.check(what)
+        budget = ctx.timeout_for(self.timeout)
+        scope = AttemptScope(
+            ctx, what, budget, lambda: self._timeout_error(ctx, what, budget, streaming)
+        )
+        with scope:
+            try:
+                return await op()
+            except (asyncio.CancelledError, StopAsyncIteration, LLMSpellError):
+                raise
+            except Exception as exc:
+                mapped = self._map_error(exc)
+                if mapped is None:
+                    raise
+                raise mapped from exc
+
+    async def call(self, op: Callable[[], Awaitable[T]], ctx: ExecutionContext, what: str) -> T:
+        """Run ``op`` with the timeout, retrying transient failures within the deadline."""
+        last: list[BaseException] = []
+
+        def on_retry(event: RetryEvent) -> None:
+            last[:] = [event.error]
+            log.info(
+                "%s failed (attempt %d of %d): %s; retrying in %.2fs",
+                what,
+                event.attempt,
+                event.attempts,
+                event.error,
+                event.delay,
+            )
+
+        async def sleep(delay: float) -> None:
+            left = ctx.remaining()
+            if left is not None and delay >= left:
+                cause = f": {last[0]}" if last else ""
+                raise TimeoutError(
+                    f"{what} stopped: the spell's time limit leaves no time to retry{cause}"
+                )
+            with AttemptScope(ctx, what):
+                await asyncio.sleep(delay)
+
+        try:
+            return await retry_async(
+                lambda: self._once(op, ctx, what),
+                retry_on=is_retryable,
+                attempts=self.attempts,
+                base_delay=self.base_delay,
+                max_delay=self.max_delay,
+                on_retry=on_retry,
+                sleep=sleep,
+            )
+        except (RateLimitError, ProviderUnavailableError) as exc:
+            if self.attempts > 1 and "attempts)" not in exc.message:
+                exc.message = f"{exc.message} (gave up after {self.attempts} attempts)"
+            raise
+
+    async def next_item(self, items: AsyncIterator[T], ctx: ExecutionContext, what: str) -> T:
+        """The next streamed item within the idle timeout; StopAsyncIteration at the end."""
+        return await self._once(items.__anext__, ctx, what, streaming=True)
