@@ -1,0 +1,1 @@
+"""Communication tools: send messages through e-mail and chat services."""

@@ -1,0 +1,1 @@
+"""Data tools: JSON, CSV, graphs."""

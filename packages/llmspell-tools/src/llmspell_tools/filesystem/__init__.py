@@ -1,0 +1,1 @@
+"""File-system tools: every path stays inside `[tools.filesystem] allowed_paths`."""

@@ -1,0 +1,1 @@
+"""Media tools: images, audio and video, read and written inside the allowed roots."""

@@ -1,0 +1,70 @@
+"""Network safety shared by every tool that talks to an outside service.
+
+- :class:`NetworkPolicy` — the SSRF rules (private, loopback, link-local, CGNAT, unique-local,
+  multicast and cloud-metadata targets refused unless allow-listed in ``[tools.network]
+  allowed_hosts`` or ``[tools.<tool>] allowed_hosts``), checked before DNS and after it.
+- :class:`SafeHttpClient` — httpx with that policy on every connection and redirect, a size
+  cap, per-host rate limits; use ``async with SafeHttpClient.for_call(call) as http:``.
+- :class:`NetworkSettings` — a network tool's ``settings_model`` (extend it for ``api_key``).
+- ``find_secret`` / ``redact_*`` — credentials from config or env, never echoed.
+
+httpx is imported only when a client is opened, so importing this package is cheap.
+"""
+
+from llmspell_tools.network.addresses import address_kind, hostname_kind, parse_address
+from llmspell_tools.network.client import (
+    REDIRECT_STATUSES,
+    HttpResponse,
+    SafeHttpClient,
+    require_httpx,
+)
+from llmspell_tools.network.policy import NetworkPolicy, Resolver, system_resolver
+from llmspell_tools.network.retrying import (
+    RETRY_STATUSES,
+    RetriedResponse,
+    parse_retry_after,
+    send_with_retries,
+)
+from llmspell_tools.network.secrets import (
+    REDACTED,
+    find_secret,
+    is_sensitive_name,
+    redact_headers,
+    redact_text,
+    redact_url,
+    redact_value,
+)
+from llmspell_tools.network.settings import (
+    NETWORK_SECTION,
+    NetworkDefaults,
+    NetworkSettings,
+    load_network_defaults,
+)
+
+__all__ = [
+    "NETWORK_SECTION",
+    "REDACTED",
+    "REDIRECT_STATUSES",
+    "RETRY_STATUSES",
+    "HttpResponse",
+    "NetworkDefaults",
+    "NetworkPolicy",
+    "NetworkSettings",
+    "Resolver",
+    "RetriedResponse",
+    "SafeHttpClient",
+    "address_kind",
+    "find_secret",
+    "hostname_kind",
+    "is_sensitive_name",
+    "load_network_defaults",
+    "parse_address",
+    "parse_retry_after",
+    "redact_headers",
+    "redact_text",
+    "redact_url",
+    "redact_value",
+    "require_httpx",
+    "send_with_retries",
+    "system_resolver",
+]

@@ -1,0 +1,1 @@
+"""System tools: environment, processes, service checks and host metrics."""

@@ -1,0 +1,1 @@
+"""Pure-computation utility tools."""
