@@ -230,12 +230,12 @@ def qualify_error(qualname: str, error: BaseException) -> LLMSpellError:
     Keeps the error's class and code; unexpected Python exceptions become ``INTERNAL_ERROR``
     with the exception type named, so a bug is never mistaken for a user error.
     """
-    from llmspell_core.errors import LLMSpellError
+    from llmspell_core.errors import LLMSpellError, ScriptError
 
     if isinstance(error, LLMSpellError):
-        message = error.message
-        if not message.startswith(f"{qualname}:"):
-            message = f"{qualname}: {message}"
+        # A script function that failed inside the call keeps its own location in the text.
+        cause = str(error) if isinstance(error, ScriptError) else error.message
+        message = cause if cause.startswith(f"{qualname}:") else f"{qualname}: {cause}"
         if message == error.message:
             return error
         # type(error).__new__: TimeoutError also derives from builtins.TimeoutError (OSError)
@@ -243,6 +243,8 @@ def qualify_error(qualname: str, error: BaseException) -> LLMSpellError:
         qualified.__dict__.update(error.__dict__)
         qualified.args = (message,)
         qualified.message = message
+        if isinstance(qualified, ScriptError):
+            qualified.file = qualified.line = None
         qualified.__cause__ = error
         return qualified
     detail = str(error) or type(error).__name__

@@ -10,6 +10,7 @@ single-threaded version for tests and third-party engines used without the bridg
 
 from __future__ import annotations
 
+import builtins
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -171,7 +172,7 @@ class InlineHost(ScriptHost):
 
         try:
             return self._get_loop().run_until_complete(bounded())
-        except asyncio.TimeoutError:
+        except builtins.TimeoutError:
             raise TimeoutError("the spell's time limit was reached during an API call") from None
 
     def start(self, awaitable: Awaitable[Any], done: Done) -> None:

@@ -21,6 +21,7 @@ from llmspell_core.errors import LLMSpellError, ScriptError, ValidationError
 from llmspell_core.messages import Message
 from llmspell_core.provider import CompletionChunk, CompletionRequest, Provider
 from llmspell_core.script_api import ApiFunction, ApiGlobal, ScriptApi
+from llmspell_core.script_host import InlineHost
 from llmspell_core.tool import Tool
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
 
@@ -174,6 +175,9 @@ class EngineContract:
         def fail() -> None:
             raise LLMSpellError("probe failed on purpose", code="PROBE_FAILED")
 
+        def add(a: Any, b: Any) -> Any:
+            return a + b
+
         async def later(value: Any) -> Any:
             await asyncio.sleep(0.01)
             return value
@@ -181,12 +185,21 @@ class EngineContract:
         probe = ApiGlobal(
             "Probe",
             functions={
-                "add": ApiFunction("add", lambda a, b: a + b),
+                "add": ApiFunction("add", add),
                 "fail": ApiFunction("fail", fail),
                 "later": ApiFunction("later", later, is_async=True),
             },
         )
-        return ScriptApi(globals={"Probe": probe}, stdout=sink.append, stderr=sink.append)
+        host = InlineHost()
+        self._hosts = [*getattr(self, "_hosts", []), host]
+        return ScriptApi(
+            globals={"Probe": probe}, stdout=sink.append, stderr=sink.append, host=host
+        )
+
+    def teardown_method(self) -> None:
+        for host in getattr(self, "_hosts", []):
+            host.close()
+        self._hosts: list[InlineHost] = []
 
     def _engine(self, lines: list[str] | None = None) -> ScriptEngine:
         engine = self.make_engine()

@@ -1,0 +1,1 @@
+"""Built-in ``llmspell`` commands, each imported only when invoked."""
