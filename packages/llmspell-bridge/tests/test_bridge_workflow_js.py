@@ -1,104 +1,26 @@
 """JavaScript spells building and running every workflow kind through the ``Workflow`` global.
 
-Workflow kinds come from the ``llmspell.workflows`` entry points (llmspell-workflows), which
-the bridge does not depend on; without them (or without quickjs) these tests skip.
+The tools, agent and catalog are shared with the other Workflow-global tests
+(``bridge_workflow_kit``); without llmspell-workflows or quickjs these tests skip.
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib.util
+import sys
 import time
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-import pytest
+sys.path.insert(0, str(Path(__file__).parent))  # the kit beside this file (importlib mode)
+
+from bridge_workflow_kit import SpellCatalog, needs_engine, needs_workflows, spell_fixtures
 
 from llmspell_bridge import ScriptRuntime
-from llmspell_core.agent import BaseAgent
-from llmspell_core.agent_io import AgentInput, AgentOutput
-from llmspell_core.catalog import Catalog
-from llmspell_core.context import ExecutionContext
-from llmspell_core.errors import ToolError
-from llmspell_core.metadata import ComponentMetadata
-from llmspell_core.registry import registry
-from llmspell_core.tool import Tool
-from llmspell_core.tool_types import ToolOutput, ToolSpec
 
-pytestmark = [
-    pytest.mark.skipif(
-        not registry.has("llmspell.workflows", "sequential"),
-        reason="needs an installed workflow kind (llmspell-workflows)",
-    ),
-    pytest.mark.skipif(importlib.util.find_spec("quickjs") is None, reason="needs quickjs"),
-]
+pytestmark = [needs_workflows, needs_engine("javascript")]
 
 
-class Shout(Tool):
-    @property
-    def spec(self) -> ToolSpec:
-        return ToolSpec(name="jw-shout", description="upper-cases text")
-
-    async def execute(self, params: dict[str, Any], ctx: ExecutionContext) -> ToolOutput:
-        text = str(params.get("text", ""))
-        return ToolOutput(text=text.upper(), result={"text": text.upper(), "length": len(text)})
-
-
-class Nap(Tool):
-    """Sleeps; counts overlapping calls."""
-
-    def __init__(self) -> None:
-        self.in_flight = 0
-        self.max_in_flight = 0
-
-    @property
-    def spec(self) -> ToolSpec:
-        return ToolSpec(name="jw-nap", description="sleeps")
-
-    async def execute(self, params: dict[str, Any], ctx: ExecutionContext) -> ToolOutput:
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            await asyncio.sleep(float(params.get("seconds", 0.1)))
-        finally:
-            self.in_flight -= 1
-        if params.get("fail"):
-            raise ToolError(f"nap '{params.get('label')}' failed")
-        return ToolOutput(text=str(params.get("label", "")))
-
-
-class Summariser(BaseAgent):
-    def __init__(self) -> None:
-        self._metadata = ComponentMetadata(name="summariser")
-
-    @property
-    def metadata(self) -> ComponentMetadata:
-        return self._metadata
-
-    async def execute(self, input: AgentInput, ctx: ExecutionContext) -> AgentOutput:
-        return AgentOutput(text=f"[summary] {input.text}")
-
-
-class SpellCatalog(Catalog):
-    def __init__(self) -> None:
-        super().__init__()
-        self.nap = Nap()
-        self.tools: dict[str, Tool] = {"jw-shout": Shout(), "jw-nap": self.nap}
-        self.register_agent("summariser", Summariser())
-
-    def _tool_map(self) -> dict[str, Tool]:
-        return self.tools
-
-
-@pytest.fixture
-def catalog() -> SpellCatalog:
-    return SpellCatalog()
-
-
-@pytest.fixture
-def runtime(catalog: SpellCatalog) -> Iterator[ScriptRuntime]:
-    with ScriptRuntime(engine="javascript", services=catalog, timeout_seconds=30) as rt:
-        yield rt
+catalog_fixture, runtime_fixture = spell_fixtures("javascript")
 
 
 def run(runtime: ScriptRuntime, source: str) -> Any:
@@ -111,12 +33,12 @@ def test_sequential_with_tools_agents_functions_and_nesting(runtime: ScriptRunti
         """
         const inner = Workflow.sequential({
           name: "inner",
-          steps: [{name: "shout", tool: "jw-shout", input: {text: "{{input.text}}"}}],
+          steps: [{name: "shout", tool: "shout", input: {text: "{{input.text}}"}}],
         });
         const wf = Workflow.builder()
           .name("pipeline")
           .sequential()
-          .add_step({name: "draft", type: "tool", tool: "jw-shout", input: {text: "{{input.topic}}"}})
+          .add_step({name: "draft", type: "tool", tool: "shout", input: {text: "{{input.topic}}"}})
           .add_step({name: "sum", type: "agent", agent: "summariser", input: "{{steps.draft.text}}"})
           .add_step({name: "count", type: "function",
                      fn: (input, ctx) => ctx.steps.sum.text.length + input.extra,
@@ -151,7 +73,7 @@ def test_conditional_and_loops(runtime: ScriptRuntime) -> None:
         """
         const cond = Workflow.builder().name("mode").conditional()
           .condition({type: "shared_data_equals", key: "mode", value: "loud"})
-          .add_then_step({name: "loud", tool: "jw-shout", input: {text: "{{input.text}}"}})
+          .add_then_step({name: "loud", tool: "shout", input: {text: "{{input.text}}"}})
           .add_else_step({name: "quiet", fn: (input, ctx) => ctx.input.text.toLowerCase()})
           .build();
         const routes = Workflow.conditional({
@@ -171,7 +93,7 @@ def test_conditional_and_loops(runtime: ScriptRuntime) -> None:
         const broke = await Workflow.loop({
           name: "search",
           iterator: {collection: ["a", "needle", "b"]},
-          body: [{name: "look", tool: "jw-shout", input: {text: "{{loop.item}}"}}],
+          body: [{name: "look", tool: "shout", input: {text: "{{loop.item}}"}}],
           break_when: {type: "step_output_contains", step: "look", value: "NEEDLE"},
         }).execute();
         return [
@@ -201,9 +123,9 @@ def test_parallel_and_promise_all(runtime: ScriptRuntime, catalog: SpellCatalog)
     result = run(
         runtime,
         """
-        const steps = [1, 2, 3, 4].map((i) => ({name: `nap${i}`, tool: "jw-nap", input: {seconds: 0.3, label: `n${i}`}}));
+        const steps = [1, 2, 3, 4].map((i) => ({name: `nap${i}`, tool: "nap", input: {seconds: 0.3, label: `n${i}`}}));
         const fan = Workflow.parallel({name: "fan", steps});
-        const solo = Workflow.sequential({name: "solo", steps: [{name: "z", tool: "jw-nap", input: {seconds: 0.3, label: "solo"}}]});
+        const solo = Workflow.sequential({name: "solo", steps: [{name: "z", tool: "nap", input: {seconds: 0.3, label: "solo"}}]});
         // two workflows at once: Promise.all overlaps them on the runtime loop
         const [a, b] = await Promise.all([fan.execute(), solo.execute()]);
         return [a.text, b.text, a.metadata.total_steps];
@@ -219,7 +141,7 @@ def test_parallel_and_promise_all(runtime: ScriptRuntime, catalog: SpellCatalog)
         runtime,
         """
         const b = Workflow.builder().name("limited").parallel().max_concurrency(2);
-        for (let i = 0; i < 5; i++) b.add_step({name: `s${i}`, tool: "jw-nap", input: {seconds: 0.05}});
+        for (let i = 0; i < 5; i++) b.add_step({name: `s${i}`, tool: "nap", input: {seconds: 0.05}});
         return (await b.build().execute()).metadata.max_concurrency;
         """,
     )
@@ -235,7 +157,7 @@ def test_streaming_events_and_errors(runtime: ScriptRuntime) -> None:
           name: "st",
           source: "input.words",
           steps: [
-            {name: "up", tool: "jw-shout", input: {text: "{{stream.item}}"}},
+            {name: "up", tool: "shout", input: {text: "{{stream.item}}"}},
             {name: "len", fn: (item) => `${item.text}=${item.length}`},
           ],
         });
@@ -245,11 +167,11 @@ def test_streaming_events_and_errors(runtime: ScriptRuntime) -> None:
         let message = null, code = null;
         try {
           await Workflow.sequential({name: "ff", steps: [
-            {name: "bad", tool: "jw-nap", input: {seconds: 0, label: "x", fail: true}}]}).execute();
+            {name: "bad", tool: "nap", input: {seconds: 0, label: "x", fail: true}}]}).execute();
         } catch (e) { message = e.message; code = e.code; }
         const cont = await Workflow.builder().name("cont").sequential().error_strategy("continue")
           .add_step({name: "bad", fn: () => { throw new Error("kaput"); }})
-          .add_step({name: "after", tool: "jw-shout", input: {text: "still"}})
+          .add_step({name: "after", tool: "shout", input: {text: "still"}})
           .build().execute();
         return {
           final: r.result.final, chunks, message, code,
@@ -269,7 +191,7 @@ def test_as_tool_list_get_and_types(runtime: ScriptRuntime) -> None:
         runtime,
         """
         const wf = Workflow.sequential({name: "shouter", steps: [
-          {name: "s", tool: "jw-shout", input: {text: "{{input.text}}!"}}]});
+          {name: "s", tool: "shout", input: {text: "{{input.text}}!"}}]});
         const toolName = wf.as_tool({name: "shout_flow", description: "shouts"});
         const viaTool = await Tool.execute(toolName, {text: "hey"});
         return {

@@ -1,106 +1,36 @@
 """Lua spells building and running every workflow kind through the ``Workflow`` global.
 
-Workflow kinds come from the ``llmspell.workflows`` entry points (llmspell-workflows), which
-the bridge does not depend on; without them (or without lupa) these tests skip.
+The tools, agent and catalog are shared with the other Workflow-global tests
+(``bridge_workflow_kit``); without llmspell-workflows or lupa these tests skip.
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib.util
+import sys
 import time
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))  # the kit beside this file (importlib mode)
+
+from bridge_workflow_kit import (
+    SpellCatalog,
+    needs_engine,
+    needs_workflows,
+    spell_fixtures,
+    spell_runtime,
+)
+
 from llmspell_bridge import ScriptRuntime
-from llmspell_core.agent import BaseAgent
-from llmspell_core.agent_io import AgentInput, AgentOutput
-from llmspell_core.catalog import Catalog
-from llmspell_core.context import ExecutionContext
-from llmspell_core.errors import LLMSpellError, ToolError
-from llmspell_core.metadata import ComponentMetadata
+from llmspell_core.errors import LLMSpellError
 from llmspell_core.registry import registry
-from llmspell_core.tool import Tool
-from llmspell_core.tool_types import ToolOutput, ToolSpec
 
-pytestmark = [
-    pytest.mark.skipif(
-        not registry.has("llmspell.workflows", "sequential"),
-        reason="needs an installed workflow kind (llmspell-workflows)",
-    ),
-    pytest.mark.skipif(importlib.util.find_spec("lupa") is None, reason="needs lupa"),
-]
+pytestmark = [needs_workflows, needs_engine("lua")]
 
 
-class Shout(Tool):
-    @property
-    def spec(self) -> ToolSpec:
-        return ToolSpec(name="lw-shout", description="upper-cases text")
-
-    async def execute(self, params: dict[str, Any], ctx: ExecutionContext) -> ToolOutput:
-        text = str(params.get("text", ""))
-        return ToolOutput(text=text.upper(), result={"text": text.upper(), "length": len(text)})
-
-
-class Nap(Tool):
-    """Sleeps; counts overlapping calls."""
-
-    def __init__(self) -> None:
-        self.in_flight = 0
-        self.max_in_flight = 0
-
-    @property
-    def spec(self) -> ToolSpec:
-        return ToolSpec(name="lw-nap", description="sleeps")
-
-    async def execute(self, params: dict[str, Any], ctx: ExecutionContext) -> ToolOutput:
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            await asyncio.sleep(float(params.get("seconds", 0.1)))
-        finally:
-            self.in_flight -= 1
-        if params.get("fail"):
-            raise ToolError(f"nap '{params.get('label')}' failed")
-        return ToolOutput(text=str(params.get("label", "")))
-
-
-class Summariser(BaseAgent):
-    """A deterministic agent: ``[summary] <text>``."""
-
-    def __init__(self) -> None:
-        self._metadata = ComponentMetadata(name="summariser")
-
-    @property
-    def metadata(self) -> ComponentMetadata:
-        return self._metadata
-
-    async def execute(self, input: AgentInput, ctx: ExecutionContext) -> AgentOutput:
-        return AgentOutput(text=f"[summary] {input.text}")
-
-
-class SpellCatalog(Catalog):
-    def __init__(self) -> None:
-        super().__init__()
-        self.nap = Nap()
-        self.tools: dict[str, Tool] = {"lw-shout": Shout(), "lw-nap": self.nap}
-        self.register_agent("summariser", Summariser())
-
-    def _tool_map(self) -> dict[str, Tool]:
-        return self.tools
-
-
-@pytest.fixture
-def catalog() -> SpellCatalog:
-    return SpellCatalog()
-
-
-@pytest.fixture
-def runtime(catalog: SpellCatalog) -> Iterator[ScriptRuntime]:
-    with ScriptRuntime(engine="lua", services=catalog, timeout_seconds=30) as rt:
-        yield rt
+catalog_fixture, runtime_fixture = spell_fixtures("lua")
 
 
 def run(runtime: ScriptRuntime, source: str) -> Any:
@@ -113,13 +43,13 @@ def test_sequential_with_tools_agents_functions_and_nesting(runtime: ScriptRunti
         """
         local inner = Workflow.sequential{
           name = "inner",
-          steps = {{name = "shout", tool = "lw-shout", input = {text = "{{input.text}}"}}},
+          steps = {{name = "shout", tool = "shout", input = {text = "{{input.text}}"}}},
         }
         local wf = Workflow.builder()
           :name("pipeline")
           :description("tool, agent, function and nested steps")
           :sequential()
-          :add_step({name = "draft", type = "tool", tool = "lw-shout", input = {text = "{{input.topic}}"}})
+          :add_step({name = "draft", type = "tool", tool = "shout", input = {text = "{{input.topic}}"}})
           :add_step({name = "sum", type = "agent", agent = "summariser", input = "{{steps.draft.text}}"})
           :add_step({name = "count", type = "function",
                      fn = function(input, ctx) return #ctx.steps.sum.text + input.extra end,
@@ -156,7 +86,7 @@ def test_conditional_then_else_branches_and_default(runtime: ScriptRuntime) -> N
         """
         local cond = Workflow.builder():name("mode"):conditional()
           :condition({type = "shared_data_equals", key = "mode", value = "loud"})
-          :add_then_step({name = "loud", tool = "lw-shout", input = {text = "{{input.text}}"}})
+          :add_then_step({name = "loud", tool = "shout", input = {text = "{{input.text}}"}})
           :add_else_step({name = "quiet", fn = function(input, ctx) return string.lower(ctx.input.text) end})
           :build()
         local routes = Workflow.conditional{
@@ -195,7 +125,7 @@ def test_loops_range_collection_while_and_break(runtime: ScriptRuntime) -> None:
         local items = Workflow.loop{
           name = "items",
           iterator = {collection = {{name = "apple"}, {name = "pear"}}},
-          body = {{name = "label", tool = "lw-shout", input = {text = "{{loop.index}}:{{loop.item.name}}"}}},
+          body = {{name = "label", tool = "shout", input = {text = "{{loop.index}}:{{loop.item.name}}"}}},
         }:execute()
         local n = 0
         local counted = Workflow.builder():name("while"):loop()
@@ -208,7 +138,7 @@ def test_loops_range_collection_while_and_break(runtime: ScriptRuntime) -> None:
           :add_step({name = "x", fn = function() return 1 end}):build():execute()
         local broke = Workflow.builder():name("search"):loop()
           :with_collection({"a", "needle", "b"})
-          :add_step({name = "look", tool = "lw-shout", input = {text = "{{loop.item}}"}})
+          :add_step({name = "look", tool = "shout", input = {text = "{{loop.item}}"}})
           :break_when({type = "step_output_contains", step = "look", value = "NEEDLE"})
           :build():execute()
         local sq = {}
@@ -241,7 +171,7 @@ def test_parallel_runs_at_once_and_honours_max_concurrency(
         """
         local steps = {}
         for i = 1, 4 do
-          steps[i] = {name = "nap" .. i, tool = "lw-nap", input = {seconds = 0.3, label = "n" .. i}}
+          steps[i] = {name = "nap" .. i, tool = "nap", input = {seconds = 0.3, label = "n" .. i}}
         end
         local r = Workflow.parallel{name = "fan", steps = steps}:execute()
         return {r.success, r.text, r.metadata.total_steps}
@@ -257,7 +187,7 @@ def test_parallel_runs_at_once_and_honours_max_concurrency(
         runtime,
         """
         local b = Workflow.builder():name("limited"):parallel():max_concurrency(2)
-        for i = 1, 5 do b:add_step({name = "s" .. i, tool = "lw-nap", input = {seconds = 0.05}}) end
+        for i = 1, 5 do b:add_step({name = "s" .. i, tool = "nap", input = {seconds = 0.05}}) end
         return b:build():execute().metadata.max_concurrency
         """,
     )
@@ -273,7 +203,7 @@ def test_streaming_and_events(runtime: ScriptRuntime) -> None:
           name = "st",
           source = "input.words",
           steps = {
-            {name = "up", tool = "lw-shout", input = {text = "{{stream.item}}"}},
+            {name = "up", tool = "shout", input = {text = "{{stream.item}}"}},
             {name = "len", fn = function(item) return item.text .. "=" .. item.length end},
           },
         }
@@ -299,17 +229,17 @@ def test_error_strategies_from_lua(runtime: ScriptRuntime) -> None:
         runtime,
         """
         local ff = Workflow.sequential{name = "ff", steps = {
-          {name = "ok", tool = "lw-shout", input = {text = "a"}},
-          {name = "bad", tool = "lw-nap", input = {seconds = 0, label = "x", fail = true}},
+          {name = "ok", tool = "shout", input = {text = "a"}},
+          {name = "bad", tool = "nap", input = {seconds = 0, label = "x", fail = true}},
         }}
         local ok, err = pcall(function() return ff:execute() end)
         local cont = Workflow.builder():name("cont"):sequential():error_strategy("continue")
           :add_step({name = "bad", fn = function() error("kaput") end})
-          :add_step({name = "after", tool = "lw-shout", input = {text = "still"}})
+          :add_step({name = "after", tool = "shout", input = {text = "still"}})
           :build():execute()
         local bad_ref_ok, bad_ref = pcall(function()
           return Workflow.sequential{name = "ref", steps = {
-            {name = "a", tool = "lw-shout", input = {text = "{{steps.nope.text}}"}}}}
+            {name = "a", tool = "shout", input = {text = "{{steps.nope.text}}"}}}}
         end)
         return {
           ok = ok, err = tostring(err),
@@ -326,11 +256,11 @@ def test_error_strategies_from_lua(runtime: ScriptRuntime) -> None:
 
 
 def test_deadline_stops_a_running_workflow(catalog: SpellCatalog) -> None:
-    with ScriptRuntime(engine="lua", services=catalog, timeout_seconds=0.5) as rt:
+    with spell_runtime("lua", catalog, timeout=0.5) as rt:
         started = time.perf_counter()
         with pytest.raises(LLMSpellError) as caught:
             rt.run_source(
-                'return Workflow.sequential{name = "slow", steps = {{name = "nap", tool = "lw-nap", input = {seconds = 30}}}}:execute()',
+                'return Workflow.sequential{name = "slow", steps = {{name = "nap", tool = "nap", input = {seconds = 30}}}}:execute()',
                 "slow.lua",
             )
         assert time.perf_counter() - started < 5
@@ -342,7 +272,7 @@ def test_as_tool_list_get_and_types(runtime: ScriptRuntime) -> None:
         runtime,
         """
         local wf = Workflow.sequential{name = "shouter", steps = {
-          {name = "s", tool = "lw-shout", input = {text = "{{input.text}}!"}}}}
+          {name = "s", tool = "shout", input = {text = "{{input.text}}!"}}}}
         local tool_name = wf:as_tool({name = "shout_flow", description = "shouts"})
         local via_tool = Tool.execute(tool_name, {text = "hey"})
         local found = Workflow.get("shouter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflows_testkit import Kit
+from workflows_testkit import FakeScriptFunction, Kit
 
 from llmspell_core.registry import registry
 from llmspell_core.script_api import ScriptFunction
@@ -107,21 +107,6 @@ async def test_stream_reports_progress_then_the_result(kit: Kit) -> None:
 
 def one() -> int:
     return 1
-
-
-class FakeScriptFunction:
-    """Stands in for the bridge's ScriptFunction: JSON-like args, Lua truth."""
-
-    def __init__(self, fn: Any) -> None:
-        self.fn = fn
-        self.calls: list[tuple[Any, ...]] = []
-
-    async def call(self, *args: Any) -> Any:
-        self.calls.append(args)
-        return self.fn(*args)
-
-    def call_sync(self, *args: Any) -> Any:
-        raise AssertionError("workflows call script functions from the runtime loop")
 
 
 async def test_script_functions_get_json_args_and_lua_truth(kit: Kit) -> None:

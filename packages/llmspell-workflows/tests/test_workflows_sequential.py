@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from workflows_testkit import Kit
+from workflows_testkit import Kit, upper_step
 
 from llmspell_core.errors import NotFoundError, ValidationError
 from llmspell_core.provider import CompletionRequest
@@ -16,18 +16,14 @@ async def test_tool_steps_pass_data_through_references(kit: Kit) -> None:
         {
             "name": "pipeline",
             "steps": [
-                {"name": "shout", "tool": "wf-upper", "input": {"text": "{{input.topic}}"}},
+                upper_step("shout", "{{input.topic}}"),
                 {
                     "name": "sum",
                     "type": "tool",
                     "tool": "wf-add",
                     "input": {"a": "{{steps.shout.result.length}}", "b": 10},
                 },
-                {
-                    "name": "report",
-                    "tool": "wf-upper",
-                    "input": {"text": "{{steps.shout.text}} has {{steps.sum.result.sum}} points"},
-                },
+                upper_step("report", "{{steps.shout.text}} has {{steps.sum.result.sum}} points"),
             ],
         },
     )
@@ -50,7 +46,7 @@ async def test_tool_steps_pass_data_through_references(kit: Kit) -> None:
 
 async def test_step_outputs_are_recorded_in_state_under_the_execution(kit: Kit) -> None:
     wf = SequentialWorkflow(
-        {"name": "s", "steps": [{"name": "a", "tool": "wf-upper", "input": {"text": "x"}}]},
+        {"name": "s", "steps": [upper_step("a", "x")]},
         kit.catalog,
     )
     first = await wf.execute({}, kit.ctx)
@@ -74,7 +70,7 @@ async def test_agent_steps_by_name_and_by_object(kit: Kit) -> None:
         {
             "name": "write",
             "steps": [
-                {"name": "draft", "tool": "wf-upper", "input": {"text": "{{input.text}}"}},
+                upper_step("draft", "{{input.text}}"),
                 # no input: an agent step reads the previous step's text
                 {"name": "sum", "agent": "summariser"},
                 {
@@ -160,7 +156,7 @@ async def test_nested_workflows_by_spec_name_and_object(kit: Kit) -> None:
         "sequential",
         {
             "name": "inner",
-            "steps": [{"name": "up", "tool": "wf-upper", "input": {"text": "{{input.word}}"}}],
+            "steps": [upper_step("up", "{{input.word}}")],
         },
     )
     outer = kit.catalog.create_workflow(
@@ -204,8 +200,8 @@ async def test_unknown_step_reference_is_rejected_when_built(kit: Kit) -> None:
             {
                 "name": "typo",
                 "steps": [
-                    {"name": "a", "tool": "wf-upper", "input": {"text": "x"}},
-                    {"name": "b", "tool": "wf-upper", "input": {"text": "{{steps.aa.text}}"}},
+                    upper_step("a", "x"),
+                    upper_step("b", "{{steps.aa.text}}"),
                 ],
             },
             kit.catalog,
@@ -220,8 +216,8 @@ async def test_missing_path_in_a_result_names_step_and_reference(kit: Kit) -> No
         {
             "name": "paths",
             "steps": [
-                {"name": "a", "tool": "wf-upper", "input": {"text": "x"}},
-                {"name": "b", "tool": "wf-upper", "input": {"text": "{{steps.a.result.nope}}"}},
+                upper_step("a", "x"),
+                upper_step("b", "{{steps.a.result.nope}}"),
             ],
         },
         kit.catalog,
@@ -238,7 +234,7 @@ async def test_missing_input_key_is_an_error(kit: Kit) -> None:
     wf = SequentialWorkflow(
         {
             "name": "w",
-            "steps": [{"name": "a", "tool": "wf-upper", "input": {"text": "{{input.topic}}"}}],
+            "steps": [upper_step("a", "{{input.topic}}")],
         },
         kit.catalog,
     )
@@ -254,12 +250,8 @@ async def test_rs_llmspell_reference_spellings(kit: Kit) -> None:
         {
             "name": "legacy",
             "steps": [
-                {"name": "a", "tool": "wf-upper", "input": {"text": "abc"}},
-                {
-                    "name": "b",
-                    "tool": "wf-upper",
-                    "input": {"text": "{{step:a:output}}-{{step:a:output.length}}"},
-                },
+                upper_step("a", "abc"),
+                upper_step("b", "{{step:a:output}}-{{step:a:output.length}}"),
             ],
         },
         kit.catalog,
@@ -273,7 +265,7 @@ async def test_spec_errors_name_the_step_and_field(kit: Kit) -> None:
         SequentialWorkflow(
             {
                 "name": "bad",
-                "steps": [{"name": "ok", "tool": "wf-upper"}, {"name": "fetch", "tol": "x"}],
+                "steps": [upper_step("ok"), {"name": "fetch", "tol": "x"}],
             },
             kit.catalog,
         )
@@ -285,12 +277,12 @@ async def test_spec_errors_name_the_step_and_field(kit: Kit) -> None:
         SequentialWorkflow({"name": "empty", "steps": []}, kit.catalog)
     with pytest.raises(ValidationError, match="two steps are named 'a'"):
         SequentialWorkflow(
-            {"steps": [{"name": "a", "tool": "wf-upper"}, {"name": "a", "tool": "wf-upper"}]},
+            {"steps": [upper_step("a"), upper_step("a")]},
             kit.catalog,
         )
     with pytest.raises(ValidationError, match="unknown error_strategy 'sometimes'"):
         SequentialWorkflow(
-            {"steps": [{"name": "a", "tool": "wf-upper"}], "error_strategy": "sometimes"},
+            {"steps": [upper_step("a")], "error_strategy": "sometimes"},
             kit.catalog,
         )
 
@@ -300,19 +292,11 @@ async def test_guarded_step_is_skipped_and_counted(kit: Kit) -> None:
         {
             "name": "guard",
             "steps": [
-                {"name": "a", "tool": "wf-upper", "input": {"text": "x"}},
-                {
-                    "name": "b",
-                    "tool": "wf-upper",
-                    "input": {"text": "y"},
-                    "condition": {"type": "never"},
-                },
-                {
-                    "name": "c",
-                    "tool": "wf-upper",
-                    "input": {"text": "z"},
-                    "condition": {"type": "step_output_contains", "step": "a", "value": "X"},
-                },
+                upper_step("a", "x"),
+                upper_step("b", "y", condition={"type": "never"}),
+                upper_step(
+                    "c", "z", condition={"type": "step_output_contains", "step": "a", "value": "X"}
+                ),
             ],
         },
         kit.catalog,

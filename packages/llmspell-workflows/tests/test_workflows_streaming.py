@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from workflows_testkit import Kit
+from workflows_testkit import Backlog, Kit
 
 from llmspell_core.errors import LLMSpellError, ValidationError
 from llmspell_workflows import StreamingWorkflow
@@ -67,8 +67,6 @@ async def test_function_source_and_stages(kit: Kit) -> None:
 
 async def test_slow_stage_applies_backpressure(kit: Kit) -> None:
     produced = 0
-    consumed = 0
-    widest_gap = 0
 
     async def flood(value: Any) -> AsyncIterator[int]:
         nonlocal produced
@@ -76,13 +74,7 @@ async def test_slow_stage_applies_backpressure(kit: Kit) -> None:
             produced += 1
             yield i
 
-    async def slow(item: int) -> int:
-        nonlocal consumed, widest_gap
-        await asyncio.sleep(0.001)
-        consumed += 1
-        widest_gap = max(widest_gap, produced - consumed)
-        return item
-
+    backlog = Backlog(lambda: produced)
     wf = StreamingWorkflow(
         {
             "name": "bp",
@@ -91,7 +83,7 @@ async def test_slow_stage_applies_backpressure(kit: Kit) -> None:
             "steps": [
                 {"name": "flood", "fn": flood},
                 {"name": "pass", "fn": same},
-                {"name": "slow", "fn": slow},
+                {"name": "slow", "fn": backlog.consume},
             ],
         },
         kit.catalog,
@@ -102,7 +94,7 @@ async def test_slow_stage_applies_backpressure(kit: Kit) -> None:
     assert max(high.values()) <= 4  # no queue ever held more than buffer_size
     assert high["flood"] == 4  # the source really was held back by a full queue
     # two queues of 4 plus one item in each stage's hands and one being produced
-    assert widest_gap <= 2 * 4 + 3
+    assert backlog.widest <= 2 * 4 + 3
     assert result.result["final"] is None
 
 

@@ -24,7 +24,7 @@ from llmspell_core.testing import EchoProvider, FunctionProvider, ScriptedTurn
 from llmspell_core.tool import Tool
 from llmspell_core.tool_types import ToolOutput, ToolSpec
 
-__all__ = ["Kit", "ProviderAgent", "make_kit"]
+__all__ = ["Backlog", "FakeScriptFunction", "Kit", "ProviderAgent", "make_kit", "upper_step"]
 
 
 class _SimpleTool(Tool):
@@ -175,6 +175,21 @@ class ProviderAgent(BaseAgent):
             yield AgentChunk(text=word if last else word + " ", index=index, done=last)
 
 
+class FakeScriptFunction:
+    """Stands in for the bridge's ScriptFunction (awaited from the runtime loop)."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self.calls: list[tuple[Any, ...]] = []
+
+    async def call(self, *args: Any) -> Any:
+        self.calls.append(args)
+        return self.fn(*args)
+
+    def call_sync(self, *args: Any) -> Any:
+        raise AssertionError("workflows call script functions from the runtime loop")
+
+
 class KitCatalog(Catalog):
     """The real catalog, with its tool table limited to the tools a test registers."""
 
@@ -230,3 +245,31 @@ def make_kit() -> Kit:
     for tool in (kit.upper, kit.add, kit.sleep, kit.flaky, kit.fail, kit.soft_fail, kit.noop):
         catalog.register_tool(tool)
     return kit
+
+
+def upper_step(name: str, text: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A ``wf-upper`` tool step shouting ``text`` (which may hold ``{{...}}`` references)."""
+    step: dict[str, Any] = {"name": name, "tool": "wf-upper", **extra}
+    if text is not None:
+        step["input"] = {"text": text}
+    return step
+
+
+class Backlog:
+    """A slow last stage that measures how far the producer got ahead of it.
+
+    ``produced`` reads the producer's count; a pipeline with working backpressure keeps
+    ``widest`` near the total size of its queues, whatever the number of items.
+    """
+
+    def __init__(self, produced: Callable[[], int], delay: float = 0.001) -> None:
+        self.produced = produced
+        self.delay = delay
+        self.consumed = 0
+        self.widest = 0
+
+    async def consume(self, item: Any) -> Any:
+        await asyncio.sleep(self.delay)
+        self.consumed += 1
+        self.widest = max(self.widest, self.produced() - self.consumed)
+        return item

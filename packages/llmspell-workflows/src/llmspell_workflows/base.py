@@ -237,6 +237,8 @@ class BaseWorkflow(Workflow):
             )
         self.services = services
         self._spec = spec
+        #: The id of the latest finished run (its step outputs are in State ``workflow:<id>``).
+        self.last_execution_id: str | None = None
         self._metadata = ComponentMetadata(name="workflow", description=spec.description)
         self._metadata.name = spec.name or f"{self.kind_name}_{self._metadata.id[:8]}"
         self._build_nested()
@@ -404,7 +406,11 @@ class BaseWorkflow(Workflow):
     ) -> WorkflowResult:
         ex = self._execution(input, ctx, sink)
         await ex.emit("workflow_started", None, {"execution_id": ex.id, "workflow": self.name})
-        await supervise(self._run(ex), ex)
+        try:
+            await supervise(self._run(ex), ex)
+        finally:
+            # however it ran (execute, stream, as a step or a tool), its outputs are findable
+            self.last_execution_id = ex.id
         return self.result(ex)
 
     def result(self, ex: Execution) -> WorkflowResult:

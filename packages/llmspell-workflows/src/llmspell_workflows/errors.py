@@ -35,6 +35,10 @@ _PERMANENT = (
 )
 
 
+#: Lua's complaint when a ``fn=`` step calls ``coroutine.yield``.
+_YIELDED_OUTSIDE = "attempt to yield from outside a coroutine"
+
+
 class StepFailedError(LLMSpellError):
     """A step that returned ``success=false`` instead of raising (a soft failure)."""
 
@@ -64,6 +68,8 @@ def step_error(
     info = error_info(cause)
     # a ScriptError prints its own file:line in front; keep it there, once
     cause_text = cause.message if isinstance(cause, ScriptError) else info["message"]
+    if _YIELDED_OUTSIDE in cause_text:
+        cause_text += " (a function that yields is a generator body: give it as generator=)"
     subject = what or f"step '{step}'"
     message = f"workflow '{workflow}': {subject} failed: {cause_text}"
     details: dict[str, Any] = {"workflow": workflow, "step": step}

@@ -25,6 +25,7 @@ from llmspell_workflows.conditions import evaluate
 from llmspell_workflows.errors import StepFailedError, error_info, is_retryable, step_error
 from llmspell_workflows.execution import Execution, Frame
 from llmspell_workflows.interpolation import interpolate
+from llmspell_workflows.items import collect_items
 from llmspell_workflows.spec import AgentStep, FunctionStep, Step, ToolStep, WorkflowStep
 
 __all__ = [
@@ -257,7 +258,8 @@ async def _invoke_function(
     context = ex.context_table(frame, step.name)
     if step.fn.is_script:
         argument, context = to_jsonable(argument), to_jsonable(context)
-    return function_result(await step.fn(argument, context))
+    # a generator or script iterator outside a streaming workflow: its items are the result
+    return function_result(await collect_items(await step.fn(argument, context)))
 
 
 async def invoke(

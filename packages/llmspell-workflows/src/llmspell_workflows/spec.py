@@ -181,6 +181,9 @@ class ToolStep(StepBase):
 class AgentStep(StepBase):
     type: Literal["agent"] = "agent"
     agent: str | BaseAgent
+    #: Streaming workflows only: emit the reply's chunks as items as they arrive (false: the
+    #: whole reply as one item).
+    chunks: bool = True
 
 
 class WorkflowStep(StepBase):
@@ -192,6 +195,9 @@ class WorkflowStep(StepBase):
 class FunctionStep(StepBase):
     type: Literal["function"] = "function"
     fn: Callback = Field(validation_alias=AliasChoices("fn", "execute", "function", "handler"))
+    #: Given as ``generator=<fn>``: ``fn`` is a generator body whose yielded values are the
+    #: items (pulled lazily by streaming workflows, collected into a list by the others).
+    generator: bool = False
 
     @field_validator("fn", mode="before")
     @classmethod
@@ -199,6 +205,15 @@ class FunctionStep(StepBase):
         if not is_callback(value):
             raise ValueError(f"'fn' must be a function, got {type(value).__name__}")
         return Callback(value)
+
+    @model_validator(mode="after")
+    def _generator_runs_here(self) -> FunctionStep:
+        if self.generator and self.fn.is_script:
+            raise ValueError(
+                "a script generator body must reach the workflow through the Workflow global, "
+                "which runs it on the script thread (here it would be called as a plain function)"
+            )
+        return self
 
 
 def _step_kind(data: object) -> str | None:
@@ -215,6 +230,7 @@ def _step_kind(data: object) -> str | None:
         ("agent", "agent"),
         ("workflow", "workflow"),
         ("fn", "function"),
+        ("generator", "function"),
         ("execute", "function"),
         ("handler", "function"),
     ):
@@ -264,6 +280,11 @@ def normalise_step(data: Any) -> Any:
         if isinstance(target, str):
             mapping["name"] = target
     if mapping.get("type") == "function":
+        body = mapping.get("generator")
+        if body is not None and not isinstance(body, bool):
+            if "fn" in mapping:
+                raise ValueError("give a function step either fn= or generator=, not both")
+            mapping["fn"], mapping["generator"] = body, True
         for alias in ("execute", "function", "handler"):
             if alias in mapping and "fn" not in mapping:
                 mapping["fn"] = mapping.pop(alias)
@@ -276,7 +297,9 @@ def _steps_before(value: Any) -> Any:
     if isinstance(value, Mapping):
         # a Lua table such as {[1]=..., [2]=...} may arrive keyed by strings
         items = cast("Mapping[Any, Any]", value)
-        if items and all(str(k).isdigit() for k in items):
+        if not items:  # an empty Lua table: no steps
+            return []
+        if all(str(k).isdigit() for k in items):
             value = [items[k] for k in sorted(items, key=lambda k: int(str(k)))]
         else:
             value = [items]

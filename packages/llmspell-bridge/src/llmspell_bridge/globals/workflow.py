@@ -17,7 +17,10 @@ kind works here as soon as it is installed: ``Workflow.create{type="mykind", ...
   ``Workflow.wrap_as_tool(name_or_id, {tool_name, description})``.
 
 Objects handed back in a spec are unwrapped: a workflow object as a step or as ``workflow=``,
-an agent object as ``agent=``, a tool object as ``tool=``.
+an agent object as ``agent=``, a tool object as ``tool=``. A function step given as
+``generator=<fn>`` (a Lua function using ``coroutine.yield``, a JS ``function*``) becomes a
+lazy source of items: the workflow, running on the runtime loop, resumes the body on the
+script thread once per item it has room for (``workflow_generators``).
 """
 
 from __future__ import annotations
@@ -25,10 +28,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, cast
 
+from llmspell_bridge.globals.workflow_generators import ScriptGenerator
 from llmspell_core.agent import BaseAgent
 from llmspell_core.errors import NotFoundError, ValidationError
 from llmspell_core.registry import Registry, registry
-from llmspell_core.script_api import ApiFunction, ApiGlobal, ApiObject, ApiStream, GlobalContext
+from llmspell_core.script_api import (
+    ApiFunction,
+    ApiGlobal,
+    ApiObject,
+    ApiStream,
+    GlobalContext,
+    IterableScriptFunction,
+)
 from llmspell_core.services import Services
 from llmspell_core.tool import Tool
 from llmspell_core.workflow import Workflow, WorkflowResult
@@ -251,12 +262,30 @@ class WorkflowGlobal:
     def builder(self) -> ApiObject:
         return _Builder(self).object
 
+    def _generators(self, value: Any) -> Any:
+        """``value`` with each ``generator=<script fn>`` turned into a lazy ``ScriptGenerator``."""
+        if isinstance(value, list):
+            return [self._generators(v) for v in cast(list[Any], value)]
+        if not isinstance(value, dict):
+            return value
+        table = {k: self._generators(v) for k, v in cast(dict[str, Any], value).items()}
+        body = table.get("generator")
+        if isinstance(body, IterableScriptFunction):
+            host = self._ctx.host
+            if host is None:
+                raise ValidationError(
+                    "generator= needs a running script (it resumes the body on its thread)",
+                    details={"field": "generator"},
+                )
+            table["generator"] = ScriptGenerator(body, host, self._ctx.engine_name)
+        return table
+
     def create_kind(self, kind: str, spec: Any) -> ApiObject:
-        table = _table(spec, f"Workflow.{kind}")
+        table = self._generators(_table(spec, f"Workflow.{kind}"))
         return self.wrap(self.services.create_workflow(kind, table))
 
     def create(self, spec: Any) -> ApiObject:
-        table = _table(spec, "Workflow.create")
+        table = self._generators(_table(spec, "Workflow.create"))
         kind = table.pop("type", None) or table.pop("kind", None)
         if not isinstance(kind, str):
             known = ", ".join(self.types())
@@ -335,6 +364,13 @@ class WorkflowGlobal:
         self.services.register_tool(tool)
         return tool.name
 
+    def last_execution(self, workflow: Workflow) -> str | None:
+        """The latest run's id, however it ran (also as a step, or as a tool an agent called)."""
+        recorded = getattr(workflow, "last_execution_id", None)
+        if isinstance(recorded, str) and recorded:
+            return recorded
+        return self._last.get(workflow.metadata.id) or None
+
     def wrap(self, workflow: Workflow) -> ApiObject:
         context = self._ctx.context
         key = workflow.metadata.id
@@ -358,7 +394,7 @@ class WorkflowGlobal:
             return ApiStream(events())
 
         def scope() -> str:
-            execution = self._last.get(key)
+            execution = self.last_execution(workflow)
             if not execution:
                 raise ValidationError(
                     f"workflow '{workflow.metadata.name}' has not run yet; call execute() first"
@@ -392,7 +428,7 @@ class WorkflowGlobal:
                 "get_all_outputs", get_all_outputs, doc="every step output of the last run"
             ),
             "get_execution_id": ApiFunction(
-                "get_execution_id", lambda: self._last.get(key) or None, doc="the last run's id"
+                "get_execution_id", lambda: self.last_execution(workflow), doc="the last run's id"
             ),
             "get_info": ApiFunction("get_info", lambda: self._info(workflow), doc="id, name, type"),
             "validate": ApiFunction("validate", validate, doc="{valid, errors}"),

@@ -5,12 +5,18 @@ slow consumer of ``stream()`` makes the faster ones wait instead of piling items
 
 - Source: ``source`` (a step), ``source="input.<key>"`` (a list or async iterable in the
   input), or else the first step. An agent source yields its streamed text chunks; a function
-  source yields the items of the list/iterator it returns (Python async generators included);
-  a tool source yields the items of a list result; a workflow source yields its ``chunk`` events.
+  source yields the items of what it returns — a list, a Python (async) generator, or a script
+  iterator (a Lua iterator function or ``coroutine.wrap``, a JS closure; called until it
+  returns nil) — and a ``generator=`` step yields what its body yields (a Lua coroutine body,
+  a JS ``function*``); a tool source yields the items of a list result; a workflow source
+  yields its ``chunk`` events. Lazy sources are pulled only as the queue has room.
 - Stages: every other step, applied to each item. ``{{stream.item}}`` / ``{{stream.index}}``
   reference the current item; without ``input`` the item itself is the step's input. A
-  function's return value is the next item (``nil``/None drops it; a Python generator may emit
-  several); an agent emits its reply text; a tool or workflow emits its result value.
+  function's return value is the next item (``nil``/None drops it; a generator or script
+  iterator may emit several); an agent streams its reply's chunks downstream as they arrive
+  (``chunks=false``: the whole reply as one item); a tool or workflow emits its result value.
+  A step's ``timeout_ms`` bounds the work on one item, not the time spent waiting for room
+  downstream; a streamed agent reply is retried only if no chunk of it has gone on yet.
 - ``execute`` collects the final items into ``result.final`` (unless ``collect=false``);
   ``stream`` yields them as ``chunk`` events and never accumulates them.
 """
@@ -20,18 +26,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, cast
 
 from pydantic import Field, field_validator, model_validator
 
+from llmspell_core.agent import BaseAgent
+from llmspell_core.agent_io import AgentInput
+from llmspell_core.context import ExecutionContext
 from llmspell_core.services import Services
 from llmspell_utils import retry_async, to_jsonable, with_timeout
 from llmspell_workflows.base import BaseWorkflow, WorkflowSpec, parse_spec
-from llmspell_workflows.errors import StepFailedError, error_info, is_retryable, step_error
+from llmspell_workflows.errors import StepFailedError, is_retryable, step_error
 from llmspell_workflows.execution import Execution, Frame
 from llmspell_workflows.interpolation import interpolate
+from llmspell_workflows.items import iterate_items
+from llmspell_workflows.kinds.pipes import Channel, StageStats, count_error, forward, raise_first
 from llmspell_workflows.runner import (
     agent_input,
     invoke,
@@ -93,51 +103,13 @@ class StreamingSpec(WorkflowSpec):
         return value
 
 
-@dataclass
-class StageStats:
-    """What went through one stage, and how full its outgoing queue got."""
-
-    name: str
-    items_in: int = 0
-    items_out: int = 0
-    errors: int = 0
-    first_error: dict[str, Any] | None = None
-    queue_high_water: int = 0
-    started: float = field(default_factory=time.perf_counter)
-
-
-class _Channel:
-    """A bounded queue that remembers its high-water mark."""
-
-    def __init__(self, size: int, stats: StageStats) -> None:
-        self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=size)
-        self.stats = stats
-
-    async def put(self, item: Any) -> None:
-        await self.queue.put(item)
-        size = self.queue.qsize()
-        if size > self.stats.queue_high_water:
-            self.stats.queue_high_water = size
-
-
-async def _iterate(value: Any, *, lists: bool) -> AsyncIterator[Any]:
-    """Items of ``value``: async iterables and generators always; lists/tuples if ``lists``."""
-    if isinstance(value, AsyncIterable):
-        async for item in cast("AsyncIterable[Any]", value):
-            yield item
-    elif (lists and isinstance(value, list | tuple)) or (
-        isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | list | tuple)
-    ):
-        for item in cast("Iterable[Any]", value):
-            yield item
-    elif value is not None:
-        yield value
-
-
-def _first_error(stats: StageStats, error: BaseException) -> None:
-    stats.errors += 1
-    if stats.first_error is None:
-        stats.first_error = error_info(error)
+async def _agent_texts(
+    agent: BaseAgent, request: AgentInput, ctx: ExecutionContext
+) -> AsyncIterator[str]:
+    """The text pieces of the agent's streamed reply (tool events and empty pieces left out)."""
+    async for chunk in agent.stream(request, ctx):
+        if chunk.text and chunk.event is None:
+            yield chunk.text
 
 
 class StreamingWorkflow(BaseWorkflow):
@@ -168,7 +140,7 @@ class StreamingWorkflow(BaseWorkflow):
         if source is None:
             key = cast("str", self.spec.source_input).removeprefix("input.")
             value = interpolate("{{input." + key + "}}", ex.variables(Frame()), step="source")
-            async for item in _iterate(value, lists=True):
+            async for item in iterate_items(value, lists=True):
                 yield item
             return
         frame = Frame()
@@ -177,20 +149,19 @@ class StreamingWorkflow(BaseWorkflow):
             if source.input is not None
             else None
         )
-        if isinstance(source, AgentStep):
+        if isinstance(source, AgentStep) and source.chunks:
             agent = resolve_agent(ex, source)
             request = agent_input(
                 source.name, value if value is not None else ex.input.get("text", "")
             )
-            async for chunk in agent.stream(request, ex.ctx):
-                if chunk.text:
-                    yield chunk.text
+            async for text in _agent_texts(agent, request, ex.ctx):
+                yield text
         elif isinstance(source, FunctionStep):
             argument = value if value is not None else ex.input
             context = ex.context_table(frame, source.name)
             if source.fn.is_script:
                 argument, context = to_jsonable(argument), to_jsonable(context)
-            async for item in _iterate(await source.fn(argument, context), lists=True):
+            async for item in iterate_items(await source.fn(argument, context), lists=True):
                 yield item
         elif isinstance(source, WorkflowStep):
             workflow = resolve_workflow(ex, source)
@@ -208,32 +179,39 @@ class StreamingWorkflow(BaseWorkflow):
                     yield value_of(cast("Mapping[str, Any]", event.data))
         else:
             result = await invoke(ex, source, value, None, frame)
-            async for item in _iterate(value_of(result), lists=True):
+            if isinstance(source, AgentStep):  # chunks=false: the whole reply
+                yield result.get("text", "")
+                return
+            async for item in iterate_items(value_of(result), lists=True):
                 yield item
 
-    async def _pump_source(self, ex: Execution, source: Step | None, out: _Channel) -> None:
+    async def _pump_source(self, ex: Execution, source: Step | None, out: Channel) -> None:
         name = source.name if source is not None else "source"
         ex.running.add(name)
         try:
             async for item in self._source_items(ex, source):
-                out.stats.items_out += 1
-                await out.put(item)
+                await out.send(item)
         except Exception as error:
             if ex.ctx.cancellation.cancelled or ex.ctx.expired():
                 raise
-            _first_error(out.stats, error)
+            count_error(out.stats, error)
             raise step_error(ex.workflow_name, name, error, what=f"source '{name}'") from error
         ex.running.discard(name)
         await out.queue.put(_END)
 
     # -- a stage ------------------------------------------------------------------------------
-    async def _apply(self, ex: Execution, step: Step, item: Any, index: int) -> Any:
+    @staticmethod
+    def _stage_input(ex: Execution, step: Step, item: Any, index: int) -> tuple[Frame, Any]:
         frame = Frame(stream={"item": item, "index": index})
         value: Any = (
             interpolate(step.input, ex.variables(frame), step=step.name)
             if step.input is not None
             else item
         )
+        return frame, value
+
+    async def _apply(self, ex: Execution, step: Step, item: Any, index: int) -> Any:
+        frame, value = self._stage_input(ex, step, item, index)
         if isinstance(step, ToolStep) and not isinstance(value, Mapping):
             value = {"input": value}
         if isinstance(step, WorkflowStep) and not isinstance(value, Mapping):
@@ -248,18 +226,17 @@ class StreamingWorkflow(BaseWorkflow):
         if not result.get("success", True):
             info: dict[str, Any] = result.get("error") or {}
             raise StepFailedError(str(info.get("message") or "returned success=false"))
-        if isinstance(step, AgentStep):
+        if isinstance(step, AgentStep):  # chunks=false: the whole reply is the item
             return result.get("text", "")
         return value_of(result)
 
-    async def _apply_with_policy(self, ex: Execution, step: Step, item: Any, index: int) -> Any:
-        timeout = own_timeout(step)
-
-        async def attempt() -> Any:
-            return await with_timeout(
-                self._apply(ex, step, item, index), timeout, f"step '{step.name}'"
-            )
-
+    @staticmethod
+    async def _with_retries(
+        ex: Execution,
+        step: Step,
+        attempt: Callable[[], Awaitable[Any]],
+        still_retryable: Callable[[], bool] = lambda: True,
+    ) -> Any:
         retries = ex.policy.retries_for(step.retry_count)
         if retries == 0:
             return await attempt()
@@ -270,14 +247,50 @@ class StreamingWorkflow(BaseWorkflow):
         )
         return await retry_async(
             attempt,
-            retry_on=lambda e: is_retryable(e) and not ex.ctx.expired(),
+            retry_on=lambda e: still_retryable() and is_retryable(e) and not ex.ctx.expired(),
             attempts=retries + 1,
             base_delay=backoff / 1000,
             max_delay=max(backoff / 1000, 5.0),
             retry_after=None,
         )
 
-    async def _pump_stage(self, ex: Execution, step: Step, inbox: _Channel, out: _Channel) -> None:
+    async def _transform(
+        self, ex: Execution, step: Step, item: Any, index: int, out: Channel
+    ) -> None:
+        """Apply ``step`` to one item and send what it produces on, as it is produced."""
+        timeout = own_timeout(step)
+
+        async def attempt() -> Any:
+            return await with_timeout(
+                self._apply(ex, step, item, index), timeout, f"step '{step.name}'"
+            )
+
+        produced = await self._with_retries(ex, step, attempt)
+        async for output in iterate_items(produced, lists=False):
+            await out.send(output)
+
+    async def _stream_agent(
+        self, ex: Execution, step: AgentStep, item: Any, index: int, out: Channel
+    ) -> None:
+        """Send the agent's reply to one item on chunk by chunk, while it is being written."""
+        _, value = self._stage_input(ex, step, item, index)
+        agent = resolve_agent(ex, step)
+        request = agent_input(step.name, value)
+        sent = 0
+
+        async def send(text: Any) -> None:
+            nonlocal sent
+            sent += 1
+            await out.send(text)
+
+        async def attempt() -> None:
+            texts = _agent_texts(agent, request, ex.ctx)
+            await forward(texts, send, own_timeout(step), f"step '{step.name}'")
+
+        # a reply is retried only while none of it has gone downstream
+        await self._with_retries(ex, step, attempt, still_retryable=lambda: sent == 0)
+
+    async def _pump_stage(self, ex: Execution, step: Step, inbox: Channel, out: Channel) -> None:
         stats = out.stats
         index = 0
         while True:
@@ -287,11 +300,14 @@ class StreamingWorkflow(BaseWorkflow):
             stats.items_in += 1
             ex.running.add(step.name)
             try:
-                produced = await self._apply_with_policy(ex, step, item, index)
+                if isinstance(step, AgentStep) and step.chunks:
+                    await self._stream_agent(ex, step, item, index, out)
+                else:
+                    await self._transform(ex, step, item, index, out)
             except Exception as error:
                 if ex.ctx.cancellation.cancelled or ex.ctx.expired():
                     raise
-                _first_error(stats, error)
+                count_error(stats, error)
                 if ex.policy.strategy != "continue":
                     raise step_error(
                         ex.workflow_name,
@@ -299,19 +315,15 @@ class StreamingWorkflow(BaseWorkflow):
                         error,
                         what=f"step '{step.name}' (item {index})",
                     ) from error
-                produced = None
             ex.running.discard(step.name)
             index += 1
-            async for output in _iterate(produced, lists=False):
-                stats.items_out += 1
-                await out.put(output)
         await out.queue.put(_END)
 
     # -- the pipeline -------------------------------------------------------------------------
     async def _items(self, ex: Execution, stats: list[StageStats]) -> AsyncIterator[Any]:
         source, stages = self._source_and_stages()
         size = self.spec.buffer_size
-        channels = [_Channel(size, s) for s in stats]
+        channels = [Channel(size, s) for s in stats]
 
         async def run_all() -> None:
             async with asyncio.TaskGroup() as group:
@@ -326,7 +338,7 @@ class StreamingWorkflow(BaseWorkflow):
         try:
             while True:
                 if pipeline.done():
-                    _raise_first(pipeline)
+                    raise_first(pipeline)
                     item = last.get_nowait()  # finished cleanly: the rest is queued
                 else:
                     getter = asyncio.ensure_future(last.get())
@@ -343,7 +355,7 @@ class StreamingWorkflow(BaseWorkflow):
                 pipeline.cancel()
             with contextlib.suppress(BaseException):
                 await pipeline
-        _raise_first(pipeline)
+        raise_first(pipeline)
 
     async def _run(self, ex: Execution) -> None:
         source, stages = self._source_and_stages()
@@ -390,16 +402,3 @@ class StreamingWorkflow(BaseWorkflow):
             await ex.record(
                 stage.name, result, outcome="success" if stage.errors == 0 else "failed"
             )
-
-
-def _raise_first(pipeline: asyncio.Task[None]) -> None:
-    """Re-raise the pipeline's real error (not the ExceptionGroup around it)."""
-    if not pipeline.done() or pipeline.cancelled():
-        return
-    error = pipeline.exception()
-    while isinstance(error, BaseExceptionGroup):
-        group = cast("BaseExceptionGroup[BaseException]", error)
-        real = [e for e in group.exceptions if not isinstance(e, asyncio.CancelledError)]
-        error = real[0] if real else group.exceptions[0]
-    if error is not None:
-        raise error
