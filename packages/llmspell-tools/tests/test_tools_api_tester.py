@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,12 +31,6 @@ class TestApiTesterContract(ToolContract):
             {"url": "http://x", "expect": {"json": {"a[": 1}}},
             {"url": "http://x", "expect": {"json_schema": {"type": "nope"}}},
         ]
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 async def run(web: FakeWebServer, **params: Any) -> ToolOutput:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -40,10 +40,7 @@ class TestArchiveHandlerContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["archive_handler"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "archive_handler", section)
 
 
 async def run(root: Path, **params: Any) -> Any:

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 import soundfile
+from file_tool_support import files_context
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -61,10 +61,7 @@ class TestAudioProcessorContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["audio_processor"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "audio_processor", section)
 
 
 async def run(root: Path, **params: Any) -> Any:

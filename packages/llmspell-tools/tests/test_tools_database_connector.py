@@ -1,27 +1,17 @@
-"""database-connector against real databases: SQLite files and a throwaway PostgreSQL server.
+"""database-connector on SQLite files, and what it checks before any server is reached.
 
-The PostgreSQL cluster is created by this module (initdb + pg_ctl from the system's PostgreSQL
-install, as the ``postgres``/``nobody`` user when the tests run as root) on a free port in a
-temp dir, and stopped afterwards. If it cannot start, the PostgreSQL tests are skipped with the
-reason. MySQL has no server here: its tests cover URL handling and connection failures.
+The same tool against live PostgreSQL and MariaDB servers: test_tools_database_servers.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import pwd
-import shutil
-import socket
 import sqlite3
-import subprocess
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from db_servers import free_port
 
 from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
@@ -35,8 +25,6 @@ from llmspell_core.errors import (
 from llmspell_core.testing.contracts import ToolContract
 from llmspell_core.tool import Tool
 from llmspell_tools.data.database_connector import DatabaseConnector, classify_statement
-
-PG_PASSWORD = "pg-s3cret-Passw0rd"
 
 
 class TestDatabaseContract(ToolContract):
@@ -116,6 +104,30 @@ def test_classify_statement_kinds_and_placeholders() -> None:
     assert casts.sql == "SELECT '\\:x' AS s, a\\:\\:int FROM t WHERE c = :c"
     with pytest.raises(SecurityError):
         classify_statement("ATTACH DATABASE '/tmp/x.db' AS x", None)
+
+
+@pytest.mark.parametrize(
+    ("sql", "hidden"),
+    [
+        ("SELECT a INTO OUTFILE '/tmp/x' FROM t", "INTO"),
+        ("SELECT a FROM t INTO DUMPFILE '/tmp/x'", "INTO"),
+        ("SELECT * INTO new_table FROM t", "INTO"),
+        ("SELECT 1 /*! INTO OUTFILE '/tmp/x' */", "executable comment"),
+        ("SELECT 1 /*M!100000 , sneaky() */", "executable comment"),
+        ("SELECT 1 INTO @v", None),
+        ("SELECT 1 /* INTO OUTFILE, a plain comment */", None),
+        ("SELECT 'INTO OUTFILE' AS s", None),
+    ],
+)
+def test_reads_that_write_anyway(sql: str, hidden: str | None) -> None:
+    statement = classify_statement(sql, None)
+    assert statement.kind == "SELECT"
+    if hidden is None:
+        assert statement.is_write is False
+        assert statement.hidden_write is None
+    else:
+        assert statement.is_write is True
+        assert hidden in (statement.hidden_write or "")
 
 
 # -- SQLite ----------------------------------------------------------------------------------
@@ -307,11 +319,7 @@ async def test_a_runaway_query_is_stopped(shop: tuple[LLMSpellConfig, str]) -> N
 
 
 async def test_mysql_urls(tmp_path: Path) -> None:
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()
-    url = f"mysql://app:my-Secret-pw@127.0.0.1:{port}/shop"
+    url = f"mysql://app:my-Secret-pw@127.0.0.1:{free_port()}/shop"  # nothing listens there
     with pytest.raises(SecurityError) as ssrf:
         await db(url=url, query="SELECT 1")
     assert "allowed_hosts" in ssrf.value.message
@@ -320,254 +328,3 @@ async def test_mysql_urls(tmp_path: Path) -> None:
         await db(allowed, url=url, query="SELECT 1")
     assert "my-Secret-pw" not in refused.value.message
     assert "mysql://app:***@127.0.0.1" in refused.value.message
-
-
-# -- PostgreSQL ------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).resolve().parent if initdb else None
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    """A running throwaway PostgreSQL server; yields its URL (user ``llmspell``)."""
-    bindir = _pg_bin()
-    if bindir is None:
-        reason = "PostgreSQL server binaries (initdb) are not installed"
-        print(f"SKIP postgres: {reason}")
-        pytest.skip(reason)
-    base = Path(tempfile.mkdtemp(prefix="llmspell-pg-"))
-    owner: pwd.struct_passwd | None = None
-    if os.geteuid() == 0:  # initdb refuses root; run the server as an unprivileged user
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            owner = pwd.getpwnam("nobody")
-    pwfile = base / "pwfile"
-    pwfile.write_text(PG_PASSWORD + "\n", encoding="utf-8")
-    if owner is not None:
-        for path in (base, pwfile):
-            os.chown(path, owner.pw_uid, owner.pw_gid)
-    port = _free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(base), "LC_ALL": "C"}
-
-    def run(command: list[str]) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            command,
-            user=owner.pw_uid if owner else None,
-            group=owner.pw_gid if owner else None,
-            extra_groups=[] if owner else None,
-            cwd=base,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    data = base / "data"
-    log = base / "server.log"
-    try:
-        steps: list[list[str]] = [
-            [
-                str(bindir / "initdb"), "-D", str(data), "-U", "llmspell",
-                "--auth=scram-sha-256", f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8",
-                "--locale=C",
-            ],
-            [
-                str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-                "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c full_page_writes=off -c synchronous_commit=off", "start",
-            ],
-        ]  # fmt: skip
-        for step in steps:
-            done = run(step)
-            if done.returncode != 0:
-                server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-                reason = (
-                    f"PostgreSQL could not start: {Path(step[0]).name} exited "
-                    f"{done.returncode}: {done.stderr.strip()[-1500:]} {server_log}"
-                )
-                print(f"SKIP postgres: {reason}")
-                pytest.skip(reason)
-        yield f"postgresql://llmspell:{PG_PASSWORD}@127.0.0.1:{port}/postgres"
-    finally:
-        if (data / "postmaster.pid").exists():
-            run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
-        shutil.rmtree(base, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def pg_config(postgres: str) -> LLMSpellConfig:
-    return LLMSpellConfig(
-        tools={
-            "database_connector": {
-                "connections": {"pg": postgres},
-                "allow_write": True,
-            }
-        }
-    )
-
-
-async def pg(config: LLMSpellConfig, **params: Any) -> Any:
-    return await db(config, database="pg", **params)
-
-
-@pytest.mark.service
-async def test_pg_types_params_and_writes(pg_config: LLMSpellConfig) -> None:
-    await pg(
-        pg_config,
-        operation="execute",
-        allow_write=True,
-        query="CREATE TABLE IF NOT EXISTS items (id serial PRIMARY KEY, name text NOT NULL, "
-        "price numeric(8,2), tags text[], meta jsonb, made timestamptz, uid uuid, raw bytea)",
-    )
-    await pg(pg_config, operation="execute", allow_write=True, query="TRUNCATE items")
-    insert = await pg(
-        pg_config,
-        operation="execute",
-        allow_write=True,
-        query="INSERT INTO items (name, price, tags, meta, made, uid, raw) VALUES "
-        "($1, $2, $3, $4::jsonb, $5::timestamptz, $6::uuid, $7) RETURNING id",
-        params=[
-            "widget",
-            "9.50",
-            ["a", "b"],
-            '{"color": "red"}',
-            "2024-02-29T12:00:00+00:00",
-            "12345678-1234-5678-1234-567812345678",
-            b"\x00\x01",
-        ],
-    )
-    assert insert.result["row_count"] == 1
-    assert insert.result["rows_affected"] == 1
-    out = await pg(
-        pg_config,
-        query="SELECT name, price, tags, meta, made, uid, raw, price::int AS whole FROM items WHERE name = :n",
-        params={"n": "widget"},
-    )
-    row = out.result["rows"][0]
-    assert row == {
-        "name": "widget",
-        "price": 9.5,
-        "tags": ["a", "b"],
-        "meta": {"color": "red"},
-        "made": "2024-02-29T12:00:00+00:00",
-        "uid": "12345678-1234-5678-1234-567812345678",
-        "raw": "AAE=",
-        "whole": 10,
-    }
-    assert out.metadata["backend"] == "postgresql"
-    assert PG_PASSWORD not in out.metadata["connection"]
-
-
-@pytest.mark.service
-async def test_pg_reads_run_in_a_read_only_transaction(pg_config: LLMSpellConfig) -> None:
-    await pg(
-        pg_config,
-        operation="execute",
-        allow_write=True,
-        query="CREATE TABLE IF NOT EXISTS audit (msg text)",
-    )
-    await pg(
-        pg_config,
-        operation="execute",
-        allow_write=True,
-        query="CREATE OR REPLACE FUNCTION sneaky() RETURNS int LANGUAGE plpgsql AS "
-        "$$ BEGIN INSERT INTO audit VALUES ('written'); RETURN 1; END $$",
-    )
-    with pytest.raises(SecurityError) as info:  # looks like a read, writes inside a function
-        await pg(pg_config, query="SELECT sneaky()")
-    assert "read-only" in info.value.message
-    count = await pg(pg_config, query="SELECT count(*) AS n FROM audit")
-    assert count.result["rows"] == [{"n": 0}]
-    wrote = await pg(pg_config, query="SELECT sneaky() AS r", allow_write=True)
-    assert wrote.result["rows"] == [{"r": 1}]
-    with pytest.raises(SecurityError):  # the statement type says write: refused before running
-        await pg(pg_config, operation="execute", query="DELETE FROM audit")
-
-
-@pytest.mark.service
-async def test_pg_one_statement_only(pg_config: LLMSpellConfig) -> None:
-    with pytest.raises(ValidationError) as info:
-        await pg(pg_config, query="SELECT 1; DROP TABLE IF EXISTS items")
-    assert info.value.details["rule"] == "single_statement"
-    still = await pg(pg_config, query="SELECT to_regclass('items') IS NOT NULL AS exists")
-    assert still.result["rows"] == [{"exists": True}]
-
-
-@pytest.mark.service
-async def test_pg_schema(pg_config: LLMSpellConfig) -> None:
-    await pg(
-        pg_config,
-        operation="execute",
-        allow_write=True,
-        query="CREATE TABLE IF NOT EXISTS owners (id int PRIMARY KEY, "
-        "item_id int REFERENCES items(id))",
-    )
-    out = await pg(pg_config, operation="schema", db_schema="public", table="owners")
-    owners = out.result["tables"][0]
-    assert owners["columns"][0] == {
-        "name": "id",
-        "type": "INTEGER",
-        "nullable": False,
-        "default": None,
-    }
-    assert owners["foreign_keys"][0]["references_table"] == "items"
-
-
-@pytest.mark.service
-async def test_pg_statement_timeout(pg_config: LLMSpellConfig) -> None:
-    quick = LLMSpellConfig(
-        tools={
-            "database_connector": {**pg_config.tools["database_connector"], "timeout_seconds": 1}
-        }
-    )
-    with pytest.raises(TimeoutError):
-        await pg(quick, query="SELECT pg_sleep(20)")
-    deadline = time.monotonic() + 10
-    while True:  # the server cancels the statement itself (statement_timeout), not just us
-        busy = await pg(
-            pg_config,
-            query="SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(20)%'",
-        )
-        if busy.result["rows"] == [{"n": 0}] or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.2)
-    assert busy.result["rows"] == [{"n": 0}]
-
-
-@pytest.mark.service
-async def test_pg_credentials_stay_secret(postgres: str) -> None:
-    wrong = postgres.replace(PG_PASSWORD, "Wrong-Passw0rd-xyz")
-    config = LLMSpellConfig(tools={"database_connector": {"connections": {"bad": wrong}}})
-    with pytest.raises(ToolError) as info:
-        await db(config, database="bad", query="SELECT 1")
-    assert "password authentication failed" in info.value.message
-    assert "Wrong-Passw0rd-xyz" not in info.value.message
-    assert PG_PASSWORD not in str(info.value.details)
-
-
-@pytest.mark.service
-async def test_pg_direct_url_follows_ssrf_rules(postgres: str) -> None:
-    with pytest.raises(SecurityError) as info:
-        await db(url=postgres, query="SELECT 1")
-    assert "loopback" in info.value.message
-    assert PG_PASSWORD not in info.value.message
-    allowed = LLMSpellConfig(tools={"network": {"allowed_hosts": ["127.0.0.1"]}})
-    out = await db(allowed, url=postgres, query="SELECT current_user AS who")
-    assert out.result["rows"] == [{"who": "llmspell"}]
-    assert out.metadata["connection"].startswith("postgresql://llmspell:***@127.0.0.1:")
-    rerouted = f"{postgres}?host=/var/run/postgresql"
-    with pytest.raises(SecurityError) as options:
-        await db(allowed, url=rerouted, query="SELECT 1")
-    assert options.value.details["rule"] == "url_options"

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -44,10 +44,7 @@ class TestFileConverterContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["file_converter"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "file_converter", section)
 
 
 async def convert(root: Path, **params: Any) -> Any:

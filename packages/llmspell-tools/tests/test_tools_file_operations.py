@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import NotFoundError, SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -36,10 +36,7 @@ class TestFileOperationsContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["file_operations"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "file_operations", section)
 
 
 async def run(root: Path, **params: Any) -> Any:

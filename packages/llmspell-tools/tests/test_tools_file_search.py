@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -54,10 +54,7 @@ def tree(tmp_path: Path) -> Path:
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["file_search"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "file_search", section)
 
 
 async def search(root: Path, **params: Any) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 
 from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
@@ -36,10 +37,7 @@ class TestFileWatcherContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["file_watcher"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "file_watcher", section)
 
 
 async def _touch_later(path: Path, text: str, delay: float = 0.4) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -40,12 +39,6 @@ class TestGithubContract(ToolContract):
             {"operation": "get_file", "owner": "o", "repo": "r"},
             {"operation": "list_issues", "owner": "o", "repo": "r", "state": "merged"},
         ]
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 async def gh(context: ExecutionContext, **params: Any) -> ToolOutput:

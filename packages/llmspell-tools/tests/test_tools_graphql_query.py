@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
 from typing import Any
 
 import pytest
@@ -10,7 +10,7 @@ from web_fake_server import GRAPHQL_TOKEN, FakeWebServer
 from web_tool_support import local_context
 
 from llmspell_core.context import ExecutionContext
-from llmspell_core.errors import SecurityError, ValidationError
+from llmspell_core.errors import SecurityError, ToolError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
 from llmspell_core.tool import Tool
 from llmspell_core.tool_types import ToolOutput
@@ -32,12 +32,6 @@ class TestGraphqlContract(ToolContract):
             {"endpoint": "http://x", "query": "mutation { a }"},
             {"query": "{ a }"},
         ]
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 async def gql(web: FakeWebServer, ctx: ExecutionContext | None = None, **params: Any) -> ToolOutput:
@@ -125,3 +119,17 @@ async def test_mismatched_operation_and_ssrf(web: FakeWebServer) -> None:
     assert "operation='mutation'" in info.value.message
     with pytest.raises(SecurityError):
         await gql(web, local_context(web, allow=False), query="{ a }")
+
+
+async def test_the_body_leaves_out_what_was_not_given(web: FakeWebServer) -> None:
+    await gql(web, query="{ hello }")
+    sent = json.loads(web.requests_to("/graphql")[-1].body)
+    assert sent == {"query": "{ hello }"}  # no "variables": null, no "operationName": null
+
+
+async def test_an_answer_that_is_not_json(web: FakeWebServer) -> None:
+    with pytest.raises(ToolError) as info:
+        await gql(web, endpoint=web.url("/page/1"), query="{ a }")
+    assert info.value.code == "HTTP_200"
+    assert "graphql-query: http://127.0.0.1:" in info.value.message
+    assert "answered HTTP 200 with a non-JSON body: <" in info.value.message

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import NotFoundError, SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -32,10 +32,7 @@ class TestHashContract(ToolContract):
 
 
 def ctx_for(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["hash_calculator"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "hash_calculator", section)
 
 
 @pytest.mark.parametrize(

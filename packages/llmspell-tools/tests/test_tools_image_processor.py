@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 from PIL import Image
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -48,10 +48,7 @@ class TestImageProcessorContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["image_processor"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "image_processor", section)
 
 
 async def run(root: Path, **params: Any) -> Any:

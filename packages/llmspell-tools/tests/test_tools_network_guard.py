@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,12 +29,6 @@ from llmspell_tools.network import (
     redact_text,
     redact_url,
 )
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 def policy(

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from file_tool_support import files_context
 from pypdf import PdfReader, PdfWriter
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -79,10 +79,7 @@ class TestPdfProcessorContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["pdf_processor"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "pdf_processor", section)
 
 
 async def run(root: Path, **params: Any) -> Any:

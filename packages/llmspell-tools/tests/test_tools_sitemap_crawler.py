@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,12 +25,6 @@ class TestSitemapCrawlerContract(ToolContract):
 
     def invalid_params(self) -> list[dict[str, Any]]:
         return [{}, {"url": ""}, {"url": "http://x", "max_urls": 0}, {"url": "x", "max_depth": 11}]
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 async def crawl(

@@ -10,7 +10,7 @@ from web_fake_server import SLACK_TOKEN, FakeWebServer
 from web_tool_support import local_context, shared_server
 
 from llmspell_core.context import ExecutionContext
-from llmspell_core.errors import ConfigError, SecurityError, ValidationError
+from llmspell_core.errors import ConfigError, SecurityError, ToolError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
 from llmspell_core.tool import Tool
 from llmspell_core.tool_types import ToolOutput
@@ -126,3 +126,11 @@ async def test_loopback_api_needs_allow_list(web: FakeWebServer) -> None:
     )
     with pytest.raises(SecurityError):
         await slack(context, operation="list_channels")
+
+
+async def test_an_answer_that_is_not_json(web: FakeWebServer) -> None:
+    with pytest.raises(ToolError) as info:  # an HTML page where the Web API should be
+        await slack(ctx(web, api_base_url=web.url("/page")), channel="C001", text="hi")
+    assert info.value.code == "HTTP_200"
+    assert "slack-integration: Slack answered HTTP 200 with a non-JSON body" in info.value.message
+    assert SLACK_TOKEN not in info.value.message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,12 +29,6 @@ class TestUrlAnalyzerContract(ToolContract):
             {"url": "http://x", "max_bytes": 0},
             {"url": "x", "fetch": "maybe"},
         ]
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 async def analyze(

@@ -8,9 +8,9 @@ from typing import Any, cast
 import av
 import pytest
 from av.video.frame import VideoFrame
+from file_tool_support import files_context
 from PIL import Image
 
-from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.testing.contracts import ToolContract
@@ -61,10 +61,7 @@ class TestVideoProcessorContract(ToolContract):
 
 
 def ctx(root: Path, **section: Any) -> ExecutionContext:
-    tools: dict[str, dict[str, Any]] = {"filesystem": {"allowed_paths": [str(root)]}}
-    if section:
-        tools["video_processor"] = section
-    return ExecutionContext(config=LLMSpellConfig(tools=tools))
+    return files_context(root, "video_processor", section)
 
 
 async def run(root: Path, **params: Any) -> Any:
@@ -101,35 +98,31 @@ async def test_thumbnail_defaults_to_ten_percent_in(clip: Path) -> None:
     assert abs(level(target) - 20) <= 8
 
 
-async def test_extract_frame_by_time_and_index(clip: Path) -> None:
-    at_one = await run(
+@pytest.mark.parametrize(
+    ("where", "target", "timestamp", "grey"),
+    [
+        ({"timestamp": 1.0}, "one.jpg", 1.0, 100),
+        ({"frame_number": 5}, "five.png", 0.5, 50),
+        ({"timestamp": 99}, "last.png", 1.9, 190),  # past the end: the last frame
+    ],
+)
+async def test_extract_frame(
+    clip: Path, where: dict[str, float], target: str, timestamp: float, grey: int
+) -> None:
+    out = await run(
         clip.parent,
         operation="extract_frame",
         path=str(clip),
-        timestamp=1.0,
-        target_path=str(clip.parent / "one.jpg"),
+        target_path=str(clip.parent / target),
+        **where,
     )
-    assert at_one.result["timestamp"] == pytest.approx(1.0, abs=0.01)
-    assert (at_one.result["width"], at_one.result["height"]) == (64, 48)
-    assert at_one.result["format"] == "JPEG"
-    assert abs(level(clip.parent / "one.jpg") - 100) <= 8
-    fifth = await run(
-        clip.parent,
-        operation="extract_frame",
-        path=str(clip),
-        frame_number=5,
-        target_path=str(clip.parent / "five.png"),
-    )
-    assert fifth.result["timestamp"] == pytest.approx(0.5, abs=0.01)
-    assert abs(level(clip.parent / "five.png") - 50) <= 8
-    past_end = await run(
-        clip.parent,
-        operation="extract_frame",
-        path=str(clip),
-        timestamp=99,
-        target_path=str(clip.parent / "last.png"),
-    )
-    assert past_end.result["timestamp"] == pytest.approx(1.9, abs=0.01)
+    assert out.result["timestamp"] == pytest.approx(timestamp, abs=0.01)
+    assert (out.result["width"], out.result["height"]) == (64, 48)
+    assert out.result["format"] == ("JPEG" if target.endswith(".jpg") else "PNG")
+    assert abs(level(clip.parent / target) - grey) <= 8
+
+
+async def test_extract_frame_past_the_last_index(clip: Path) -> None:
     with pytest.raises(ValidationError) as info:
         await run(clip.parent, operation="extract_frame", path=str(clip), frame_number=500)
     assert "past the end" in info.value.message

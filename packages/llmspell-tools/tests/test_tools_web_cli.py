@@ -10,7 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,6 @@ def _llmspell() -> str | None:
 
 LLMSPELL = _llmspell()
 needs_cli = pytest.mark.skipif(LLMSPELL is None, reason="the llmspell CLI is not installed")
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 def config_file(directory: Path, web: FakeWebServer, *, allow: bool) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,12 +34,6 @@ class TestWebScraperContract(ToolContract):
 
     def invalid_params(self) -> list[dict[str, Any]]:
         return [{}, {"url": ""}, {"url": "http://x", "max_links": 0}, {"url": "x", "wait_ms": -1}]
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 async def scrape(

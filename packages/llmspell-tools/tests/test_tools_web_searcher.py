@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -58,12 +57,6 @@ class TestWebSearcherContract(ToolContract):
             {"query": "x", "provider": "altavista"},
             {"query": "x", "max_results": 0},
         ]
-
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[FakeWebServer]:
-    with FakeWebServer() as server:
-        yield server
 
 
 async def search(ctx: ExecutionContext, **params: Any) -> ToolOutput:

@@ -23,6 +23,7 @@ __all__ = [
     "input_file",
     "iso_time",
     "output_file",
+    "overwrite_refused",
 ]
 
 
@@ -31,19 +32,29 @@ def iso_time(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
-def check_file_size(path: Path, limit: int, *, tool: str, field: str) -> int:
-    """The file's size, or a ValidationError naming ``[tools.<tool>] max_file_size``."""
+def check_file_size(
+    path: Path, limit: int, *, tool: str, field: str, setting: str | None = "max_file_size"
+) -> int:
+    """The file's size, or a ValidationError naming ``[tools.<tool>] <setting>`` (the key
+    that raises ``limit``; None when the limit is fixed)."""
     size = path.stat().st_size
     if size > limit:
+        where = f" ({section_key(tool)} {setting})" if setting else ""
         raise ValidationError(
-            f"{tool}: '{path}' is {size} bytes, over the {limit}-byte limit "
-            f"({section_key(tool)} max_file_size)",
+            f"{tool}: '{path}' is {size} bytes, over the {limit}-byte limit{where}",
             details={"field": field, "rule": "max_file_size", "size": size, "limit": limit},
         )
     return size
 
 
-def input_file(call: Invocation, raw: str, *, field: str, limit: int | None = None) -> Path:
+def input_file(
+    call: Invocation,
+    raw: str,
+    *,
+    field: str,
+    limit: int | None = None,
+    setting: str | None = "max_file_size",
+) -> Path:
     """``raw`` resolved inside the allowed roots, existing, a regular file, within ``limit``."""
     path = call.safe_path(raw, must_exist=True)
     if not path.is_file():
@@ -52,7 +63,7 @@ def input_file(call: Invocation, raw: str, *, field: str, limit: int | None = No
             details={"field": field, "rule": "is_file", "path": str(path)},
         )
     if limit is not None:
-        check_file_size(path, limit, tool=call.tool_name, field=field)
+        check_file_size(path, limit, tool=call.tool_name, field=field, setting=setting)
     return path
 
 
@@ -65,12 +76,19 @@ def output_file(call: Invocation, raw: str, *, field: str, overwrite: bool = Tru
             details={"field": field, "rule": "is_file", "path": str(path)},
         )
     if not overwrite and path.exists():
-        raise ValidationError(
-            f"{call.tool_name}: '{raw}' already exists; pass overwrite=true to replace it",
-            details={"field": field, "rule": "exists", "path": str(path)},
-        )
+        raise overwrite_refused(call.tool_name, path, field, shown=raw)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def overwrite_refused(
+    tool: str, path: Path, field: str, *, shown: str | None = None
+) -> ValidationError:
+    """The error for a write onto an existing ``path`` that the call did not allow."""
+    return ValidationError(
+        f"{tool}: '{shown or path}' already exists; pass overwrite=true to replace it",
+        details={"field": field, "rule": "exists", "path": str(path)},
+    )
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from llmspell_core.errors import ValidationError
-from llmspell_tools.network import is_sensitive_name
+from llmspell_tools.network import sensitive_values
 
 __all__ = ["AppliedAuth", "AuthParams", "apply_auth"]
 
@@ -36,7 +36,7 @@ class AppliedAuth:
 def apply_auth(tool: str, headers: dict[str, str] | None, auth: AuthParams | None) -> AppliedAuth:
     """Headers with auth added, the basic-auth pair, and the secrets to keep out of results."""
     out = dict(headers or {})
-    applied = AppliedAuth(headers=out, secrets=[v for k, v in out.items() if is_sensitive_name(k)])
+    applied = AppliedAuth(headers=out, secrets=sensitive_values(out))
     if auth is None:
         return applied
     if auth.type == "bearer":

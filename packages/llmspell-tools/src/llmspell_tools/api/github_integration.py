@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar, Literal, cast
 from urllib.parse import quote
 
@@ -23,8 +24,9 @@ from llmspell_tools.network import (
     HttpResponse,
     NetworkSettings,
     SafeHttpClient,
-    find_secret,
+    given,
     redact_text,
+    setting_or_env,
 )
 
 __all__ = ["GithubIntegration", "GithubIntegrationParams", "GithubSettings"]
@@ -115,6 +117,16 @@ def _pull(item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Operations on issues and pull requests: (API path, record builder, list result key or None
+#: for a single item).
+_THREADS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], str | None]] = {
+    "list_issues": ("issues", _issue, "issues"),
+    "get_issue": ("issues", _issue, None),
+    "list_pulls": ("pulls", _pull, "pull_requests"),
+    "get_pull": ("pulls", _pull, None),
+}
+
+
 class GithubIntegration(BaseTool[GithubIntegrationParams]):
     tool_name = "github-integration"
     description = (
@@ -149,9 +161,7 @@ class GithubIntegration(BaseTool[GithubIntegrationParams]):
     async def _operate(self, params: GithubIntegrationParams, call: Invocation) -> ToolOutput:
         settings = call.settings
         assert isinstance(settings, GithubSettings)
-        token = find_secret(
-            call.config, self.name, "token", ("GITHUB_TOKEN", "GH_TOKEN"), configured=settings.token
-        )
+        token = setting_or_env(call, "token", "GITHUB_TOKEN", "GH_TOKEN")
         if not token:
             raise ConfigError(
                 f"github-integration: no GitHub token; set {section_key(self.name)} token or "
@@ -181,23 +191,10 @@ class GithubIntegration(BaseTool[GithubIntegrationParams]):
                 return self._listed(
                     call, repos, "repositories", [str(r["full_name"]) for r in repos]
                 )
-            if op == "list_issues":
-                items = await self._list(
-                    http, f"{repo_path}/issues", {"state": params.state}, params.limit, token
-                )
-                issues = [_issue(i) for i in items]
-                return self._listed(
-                    call, issues, "issues", [f"#{i['number']} {i['title']}" for i in issues]
-                )
-            if op == "get_issue":
-                data = _issue(await self._get(http, f"{repo_path}/issues/{params.number}", token))
-                return self._done(call, data, f"#{data['number']} {data['title']}")
+            if op in _THREADS:
+                return await self._thread(http, call, params, repo_path, token)
             if op == "create_issue":
-                payload: dict[str, Any] = {"title": params.title}
-                if params.body is not None:
-                    payload["body"] = params.body
-                if params.labels:
-                    payload["labels"] = params.labels
+                payload = given(title=params.title, body=params.body, labels=params.labels or None)
                 response = await http.request("POST", f"{repo_path}/issues", json=payload)
                 data = _issue(self._json(response, token))
                 return self._done(call, data, f"created #{data['number']} {data['title']}")
@@ -210,23 +207,30 @@ class GithubIntegration(BaseTool[GithubIntegrationParams]):
                 comment = self._json(response, token)
                 data = {"id": comment.get("id"), "url": comment.get("html_url")}
                 return self._done(call, data, f"commented on #{params.number}")
-            if op == "list_pulls":
-                items = await self._list(
-                    http, f"{repo_path}/pulls", {"state": params.state}, params.limit, token
-                )
-                pulls = [_pull(i) for i in items]
-                return self._listed(
-                    call, pulls, "pull_requests", [f"#{p['number']} {p['title']}" for p in pulls]
-                )
-            if op == "get_pull":
-                data = _pull(await self._get(http, f"{repo_path}/pulls/{params.number}", token))
-                return self._done(call, data, f"#{data['number']} {data['title']}")
             path = "/".join(quote(part, safe="") for part in str(params.path).split("/") if part)
             query = {"ref": params.ref} if params.ref else None
             data = await self._get(http, f"{repo_path}/contents/{path}", token, query)
             return self._file(call, data, params)
 
     # -- helpers -------------------------------------------------------------------------
+    async def _thread(
+        self,
+        http: SafeHttpClient,
+        call: Invocation,
+        params: GithubIntegrationParams,
+        repo_path: str,
+        token: str,
+    ) -> ToolOutput:
+        """list_issues / get_issue / list_pulls / get_pull: one shape, two kinds of thread."""
+        path, record, key = _THREADS[params.operation]
+        url = f"{repo_path}/{path}"
+        if key is None:
+            data = record(await self._get(http, f"{url}/{params.number}", token))
+            return self._done(call, data, f"#{data['number']} {data['title']}")
+        items = await self._list(http, url, {"state": params.state}, params.limit, token)
+        threads = [record(i) for i in items]
+        return self._listed(call, threads, key, [f"#{t['number']} {t['title']}" for t in threads])
+
     def _json(self, response: HttpResponse, token: str) -> dict[str, Any]:
         try:
             body: Any = response.json()

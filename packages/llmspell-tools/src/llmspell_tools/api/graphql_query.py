@@ -13,16 +13,18 @@ from typing import Any, ClassVar, Literal, cast
 
 from pydantic import Field
 
-from llmspell_core.errors import ToolError, ValidationError
+from llmspell_core.errors import ValidationError
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
 from llmspell_tools.framework import BaseTool, Invocation, ToolParams, example, section_key
 from llmspell_tools.network import (
     NetworkSettings,
     SafeHttpClient,
-    find_secret,
-    is_sensitive_name,
+    given,
+    json_answer,
     redact_text,
     redact_url,
+    sensitive_values,
+    setting_or_env,
 )
 
 __all__ = ["INTROSPECTION_QUERY", "GraphqlQuery", "GraphqlQueryParams", "operation_type"]
@@ -150,33 +152,18 @@ class GraphqlQuery(BaseTool[GraphqlQueryParams]):
                     else f"graphql-query: {kind} documents are not supported here",
                     details={"field": "operation", "rule": "operation_matches_document"},
                 )
-        token = params.token or find_secret(
-            call.config, self.name, "token", ("LLMSPELL_GRAPHQL_TOKEN",), configured=settings.token
-        )
+        token = params.token or setting_or_env(call, "token", "LLMSPELL_GRAPHQL_TOKEN")
         headers = {"Accept": "application/graphql-response+json, application/json"}
         headers.update(params.headers or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        secrets: list[str | None] = [
-            token,
-            *(v for k, v in headers.items() if is_sensitive_name(k)),
-        ]
-        payload: dict[str, Any] = {"query": document}
-        if params.variables is not None:
-            payload["variables"] = params.variables
-        if params.operation_name is not None:
-            payload["operationName"] = params.operation_name
+        secrets = sensitive_values(headers, token)
+        payload = given(
+            query=document, variables=params.variables, operationName=params.operation_name
+        )
         async with SafeHttpClient.for_call(call) as http:
             response = await http.request("POST", endpoint, json=payload, headers=headers)
-        try:
-            body: Any = response.json()
-        except ValueError:
-            raise ToolError(
-                f"graphql-query: {redact_url(endpoint)} answered HTTP {response.status_code} "
-                f"with a non-JSON body: {redact_text(response.text[:200], secrets)}",
-                code=f"HTTP_{response.status_code}",
-                details={"status_code": response.status_code},
-            ) from None
+        body = json_answer(response, tool=self.name, service=redact_url(endpoint), secrets=secrets)
         envelope: dict[str, Any] = cast("dict[str, Any]", body) if isinstance(body, dict) else {}
         data: Any = envelope.get("data")
         errors: Any = envelope.get("errors")

@@ -26,7 +26,7 @@ from llmspell_tools.network import (
     redact_text,
     redact_url,
     redact_value,
-    send_with_retries,
+    request_with_retries,
 )
 
 __all__ = ["HttpRequester", "HttpRequesterParams", "response_body"]
@@ -121,25 +121,22 @@ class HttpRequester(BaseTool[HttpRequesterParams]):
         applied = apply_auth(self.name, params.headers, params.auth)
         headers, basic, secrets = applied.headers, applied.basic, applied.secrets
         async with SafeHttpClient.for_call(call) as http:
-
-            async def send() -> HttpResponse:
-                call.check()
-                return await http.request(
-                    params.method,
-                    params.url,
-                    params=params.query,
-                    headers=headers,
-                    content=params.body,
-                    json=params.json_body,
-                    data=params.form,
-                    auth=basic,
-                    follow_redirects=params.follow_redirects,
-                    max_bytes=params.max_bytes,
-                    request_timeout=params.timeout_seconds,
-                )
-
-            retried = await send_with_retries(
-                send, retries=params.retries, base_delay=params.retry_delay
+            retried = await request_with_retries(
+                http,
+                call,
+                params.method,
+                params.url,
+                retries=params.retries,
+                base_delay=params.retry_delay,
+                params=params.query,
+                headers=headers,
+                content=params.body,
+                json=params.json_body,
+                data=params.form,
+                auth=basic,
+                follow_redirects=params.follow_redirects,
+                max_bytes=params.max_bytes,
+                request_timeout=params.timeout_seconds,
             )
         response = retried.response
         body, parse_error = response_body(response, params.response_type, secrets)

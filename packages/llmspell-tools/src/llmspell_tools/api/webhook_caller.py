@@ -20,14 +20,13 @@ from pydantic import Field
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
 from llmspell_tools.framework import BaseTool, Invocation, ToolParams, example
 from llmspell_tools.network import (
-    HttpResponse,
     NetworkSettings,
     SafeHttpClient,
-    find_secret,
-    is_sensitive_name,
     redact_text,
     redact_url,
-    send_with_retries,
+    request_with_retries,
+    sensitive_values,
+    setting_or_env,
 )
 from llmspell_utils import uuid7
 
@@ -86,13 +85,7 @@ class WebhookCaller(BaseTool[WebhookCallerParams]):
         call.operation = "deliver"
         settings = call.settings
         assert isinstance(settings, WebhookCallerSettings)
-        secret = params.secret or find_secret(
-            call.config,
-            self.name,
-            "secret",
-            ("LLMSPELL_WEBHOOK_SECRET",),
-            configured=settings.secret,
-        )
+        secret = params.secret or setting_or_env(call, "secret", "LLMSPELL_WEBHOOK_SECRET")
         header = params.signature_header or settings.signature_header or "X-Signature-256"
         body = json.dumps(params.payload, separators=(",", ":"), ensure_ascii=False).encode()
         delivery = str(uuid7())
@@ -107,25 +100,19 @@ class WebhookCaller(BaseTool[WebhookCallerParams]):
         signed = bool(params.sign and secret)
         if signed and secret:
             headers[header] = sign_body(secret, body)
-        secrets: list[str | None] = [
-            secret,
-            *(v for k, v in headers.items() if is_sensitive_name(k)),
-        ]
+        secrets = sensitive_values(headers, secret)
         async with SafeHttpClient.for_call(call) as http:
-
-            async def send() -> HttpResponse:
-                call.check()
-                return await http.request(
-                    "POST",
-                    params.url,
-                    headers=headers,
-                    content=body,
-                    follow_redirects=False,
-                    request_timeout=params.timeout_seconds,
-                )
-
-            retried = await send_with_retries(
-                send, retries=params.retries, base_delay=params.retry_delay
+            retried = await request_with_retries(
+                http,
+                call,
+                "POST",
+                params.url,
+                retries=params.retries,
+                base_delay=params.retry_delay,
+                headers=headers,
+                content=body,
+                follow_redirects=False,
+                request_timeout=params.timeout_seconds,
             )
         response = retried.response
         delivered = 200 <= response.status_code < 300

@@ -30,7 +30,7 @@ from llmspell_core.tool_types import SecurityLevel, ToolOutput
 from llmspell_tools._files import input_file
 from llmspell_tools.communication._sigv4 import sign_request
 from llmspell_tools.framework import BaseTool, Invocation, ToolParams, example, section_key
-from llmspell_tools.network import NetworkSettings, SafeHttpClient, find_secret, redact_text
+from llmspell_tools.network import NetworkSettings, SafeHttpClient, redact_text, setting_or_env
 
 __all__ = ["EmailSender", "EmailSenderParams", "EmailSenderSettings", "build_message"]
 
@@ -245,13 +245,7 @@ class EmailSender(BaseTool[EmailSenderParams]):
         settings = cast(EmailSenderSettings, call.settings)
         provider: Provider = params.provider or settings.default_provider
         call.operation = "send"
-        sender = params.from_ or find_secret(
-            call.config,
-            self.tool_name,
-            "default_sender",
-            ["EMAIL_DEFAULT_SENDER"],
-            configured=settings.default_sender,
-        )
+        sender = params.from_ or setting_or_env(call, "default_sender", "EMAIL_DEFAULT_SENDER")
         if not sender:
             raise ValidationError(
                 f"email-sender: no sender: pass 'from' or set {SECTION} default_sender "
@@ -290,10 +284,7 @@ class EmailSender(BaseTool[EmailSenderParams]):
         )
         import aiosmtplib
 
-        config, name = call.config, self.tool_name
-        host = find_secret(
-            config, name, "smtp_host", ["EMAIL_SMTP_HOST"], configured=settings.smtp_host
-        )
+        host = setting_or_env(call, "smtp_host", "EMAIL_SMTP_HOST")
         if not host:
             raise ValidationError(
                 f"email-sender: no SMTP server: set {SECTION} smtp_host (or EMAIL_SMTP_HOST)",
@@ -303,22 +294,10 @@ class EmailSender(BaseTool[EmailSenderParams]):
                     "config_key": f"{SECTION} smtp_host",
                 },
             )
-        port_text = find_secret(config, name, "smtp_port", ["EMAIL_SMTP_PORT"])
+        port_text = setting_or_env(call, "smtp_port", "EMAIL_SMTP_PORT")
         port = settings.smtp_port or (int(port_text) if port_text and port_text.isdigit() else 587)
-        username = find_secret(
-            config,
-            name,
-            "smtp_username",
-            ["EMAIL_SMTP_USERNAME"],
-            configured=settings.smtp_username,
-        )
-        password = find_secret(
-            config,
-            name,
-            "smtp_password",
-            ["EMAIL_SMTP_PASSWORD"],
-            configured=settings.smtp_password,
-        )
+        username = setting_or_env(call, "smtp_username", "EMAIL_SMTP_USERNAME")
+        password = setting_or_env(call, "smtp_password", "EMAIL_SMTP_PASSWORD")
         security = settings.smtp_security or ("tls" if port == 465 else "starttls")
         if security == "none" and (username or password):
             raise ValidationError(
@@ -396,13 +375,7 @@ class EmailSender(BaseTool[EmailSenderParams]):
     async def _sendgrid(
         self, mail: _Mail, message_id: str, settings: EmailSenderSettings, call: Invocation
     ) -> dict[str, Any]:
-        key = find_secret(
-            call.config,
-            self.tool_name,
-            "sendgrid_api_key",
-            ["EMAIL_SENDGRID_API_KEY", "SENDGRID_API_KEY"],
-            configured=settings.sendgrid_api_key,
-        )
+        key = setting_or_env(call, "sendgrid_api_key", "EMAIL_SENDGRID_API_KEY", "SENDGRID_API_KEY")
         if not key:
             raise ValidationError(
                 f"email-sender: no SendGrid API key: set {SECTION} sendgrid_api_key (or "
@@ -467,35 +440,16 @@ class EmailSender(BaseTool[EmailSenderParams]):
     async def _ses(
         self, mail: _Mail, message_id: str, settings: EmailSenderSettings, call: Invocation
     ) -> dict[str, Any]:
-        config, name = call.config, self.tool_name
-        access = find_secret(
-            config,
-            name,
-            "ses_access_key_id",
-            ["EMAIL_SES_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"],
-            configured=settings.ses_access_key_id,
+        access = setting_or_env(
+            call, "ses_access_key_id", "EMAIL_SES_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"
         )
-        secret = find_secret(
-            config,
-            name,
-            "ses_secret_access_key",
-            ["EMAIL_SES_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"],
-            configured=settings.ses_secret_access_key,
+        secret = setting_or_env(
+            call, "ses_secret_access_key", "EMAIL_SES_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"
         )
-        token = find_secret(
-            config,
-            name,
-            "ses_session_token",
-            ["AWS_SESSION_TOKEN"],
-            configured=settings.ses_session_token,
-        )
+        token = setting_or_env(call, "ses_session_token", "AWS_SESSION_TOKEN")
         region = (
-            find_secret(
-                config,
-                name,
-                "ses_region",
-                ["EMAIL_SES_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"],
-                configured=settings.ses_region,
+            setting_or_env(
+                call, "ses_region", "EMAIL_SES_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"
             )
             or "us-east-1"
         )

@@ -20,8 +20,10 @@ from llmspell_tools.network import (
     HttpResponse,
     NetworkSettings,
     SafeHttpClient,
-    find_secret,
+    given,
+    json_answer,
     redact_text,
+    setting_or_env,
 )
 
 __all__ = ["SlackIntegration", "SlackIntegrationParams", "SlackSettings"]
@@ -81,9 +83,7 @@ class SlackIntegration(BaseTool[SlackIntegrationParams]):
         assert isinstance(settings, SlackSettings)
         if params.operation == "send_webhook":
             return await self._webhook(params, call, settings)
-        token = find_secret(
-            call.config, self.name, "bot_token", ("SLACK_BOT_TOKEN",), configured=settings.bot_token
-        )
+        token = setting_or_env(call, "bot_token", "SLACK_BOT_TOKEN")
         if not token:
             raise ConfigError(
                 f"slack-integration: {params.operation} needs a bot token; set "
@@ -103,18 +103,10 @@ class SlackIntegration(BaseTool[SlackIntegrationParams]):
                     f"{section_key(self.name)} default_channel)",
                     details={"field": "channel", "rule": "required"},
                 )
-            self._need_content(params)
-            payload: dict[str, Any] = {"channel": channel}
-            if params.text is not None:
-                payload["text"] = params.text
-            if params.blocks is not None:
-                payload["blocks"] = params.blocks
-            if params.thread_ts is not None:
-                payload["thread_ts"] = params.thread_ts
             response = await http.request(
                 "POST",
                 f"{api}/chat.postMessage",
-                json=payload,
+                json=self._message(params, channel=channel),
                 headers={"Content-Type": "application/json; charset=utf-8"},
             )
             body = self._slack_json(response, token)
@@ -124,12 +116,16 @@ class SlackIntegration(BaseTool[SlackIntegrationParams]):
         return call.ok(f"posted to {body.get('channel')} (ts {body.get('ts')})", result)
 
     @staticmethod
-    def _need_content(params: SlackIntegrationParams) -> None:
+    def _message(params: SlackIntegrationParams, channel: str | None = None) -> dict[str, Any]:
+        """The JSON body of a message (chat.postMessage and incoming webhooks take the same)."""
         if params.text is None and params.blocks is None:
             raise ValidationError(
                 f"slack-integration: {params.operation} needs 'text' or 'blocks'",
                 details={"field": "text", "rule": "required"},
             )
+        return given(
+            channel=channel, text=params.text, blocks=params.blocks, thread_ts=params.thread_ts
+        )
 
     async def _list(
         self,
@@ -183,27 +179,14 @@ class SlackIntegration(BaseTool[SlackIntegrationParams]):
     async def _webhook(
         self, params: SlackIntegrationParams, call: Invocation, settings: SlackSettings
     ) -> ToolOutput:
-        url = params.webhook_url or find_secret(
-            call.config,
-            self.name,
-            "webhook_url",
-            ("SLACK_WEBHOOK_URL",),
-            configured=settings.webhook_url,
-        )
+        url = params.webhook_url or setting_or_env(call, "webhook_url", "SLACK_WEBHOOK_URL")
         if not url:
             raise ConfigError(
                 "slack-integration: send_webhook needs an incoming webhook URL; pass "
                 f"'webhook_url' or set {section_key(self.name)} webhook_url or SLACK_WEBHOOK_URL",
                 details={"config_key": f"{section_key(self.name)} webhook_url"},
             )
-        self._need_content(params)
-        payload: dict[str, Any] = {}
-        if params.text is not None:
-            payload["text"] = params.text
-        if params.blocks is not None:
-            payload["blocks"] = params.blocks
-        if params.thread_ts is not None:
-            payload["thread_ts"] = params.thread_ts
+        payload = self._message(params)
         async with SafeHttpClient.for_call(call) as http:
             response = await http.request("POST", url, json=payload, follow_redirects=False)
         answer = redact_text(response.text[:500], [url])
@@ -216,16 +199,8 @@ class SlackIntegration(BaseTool[SlackIntegrationParams]):
             )
         return call.ok("posted through the incoming webhook", result)
 
-    @staticmethod
-    def _slack_json(response: HttpResponse, token: str) -> dict[str, Any]:
-        try:
-            body: Any = response.json()
-        except ValueError:
-            raise ToolError(
-                f"slack-integration: Slack answered HTTP {response.status_code} with a non-JSON "
-                f"body: {redact_text(response.text[:200], [token])}",
-                code=f"HTTP_{response.status_code}",
-            ) from None
+    def _slack_json(self, response: HttpResponse, token: str) -> dict[str, Any]:
+        body = json_answer(response, tool=self.name, service="Slack", secrets=[token])
         if not isinstance(body, dict):
             raise ToolError("slack-integration: unexpected Slack answer", code="SLACK_ERROR")
         return cast("dict[str, Any]", body)

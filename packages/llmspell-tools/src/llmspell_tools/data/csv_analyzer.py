@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from llmspell_core.errors import ValidationError
 from llmspell_core.extras import import_optional
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
+from llmspell_tools._files import input_file
 from llmspell_tools.framework import BaseTool, Invocation, ToolParams, example
 from llmspell_utils import atomic_write_text
 
@@ -236,12 +237,7 @@ class _Table:
 
 def _read(params: CsvParams, call: Invocation) -> _Table:
     if params.file is not None:
-        path = call.safe_path(params.file, must_exist=True)
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise ValidationError(
-                f"csv-analyzer: '{path}' is larger than {MAX_INPUT_BYTES} bytes",
-                details={"field": "file", "rule": "max_size"},
-            )
+        path = input_file(call, params.file, field="file", limit=MAX_INPUT_BYTES, setting=None)
         text = path.read_text(encoding="utf-8-sig", errors="replace")
     elif params.content is not None:
         text = params.content

@@ -8,12 +8,15 @@ SQLAlchemy (core only) talks to the three engines. The guard rails, in the order
   allow_write = true``; a statement whose type is a write is refused otherwise, and every other
   call runs in a read-only transaction (SQLite opened read-only with ``PRAGMA query_only``,
   PostgreSQL and MySQL ``SET TRANSACTION READ ONLY``), so a write hidden in a function call
-  still fails;
+  still fails; ``SELECT ... INTO`` and MySQL executable comments count as writes (a read-only
+  transaction does not stop ``INTO OUTFILE``);
 - SQLite files only inside ``[tools.filesystem] allowed_paths`` and no ATTACH / VACUUM INTO;
   a database URL given in the call (not a named connection from config) must reach a public
   host or one in ``allowed_hosts`` (the network tools' SSRF rules);
-- at most ``max_rows`` rows come back (``metadata.truncated``); passwords never appear in
-  results or errors.
+- at most ``max_rows`` rows come back (``metadata.truncated``; a MySQL read stops at the server
+  through ``sql_select_limit``); the server itself stops a statement at the call's deadline
+  (``statement_timeout``, ``max_execution_time`` or MariaDB's ``max_statement_time``);
+  passwords never appear in results or errors.
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ from urllib.parse import quote
 
 from pydantic import AliasChoices, Field
 
-from llmspell_core.errors import SecurityError, ToolError, ValidationError
+from llmspell_core.errors import SecurityError, TimeoutError, ToolError, ValidationError
 from llmspell_core.extras import import_optional
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
+from llmspell_tools.data._sql_statement import Statement, classify_statement
 from llmspell_tools.data._values import plain
 from llmspell_tools.framework import (
     ALLOWED_PATHS_KEY,
@@ -39,6 +43,7 @@ from llmspell_tools.framework import (
     ToolParams,
     ToolSettings,
     example,
+    section_key,
 )
 from llmspell_tools.network import NetworkPolicy, redact_text
 
@@ -67,7 +72,6 @@ _DRIVERS = {
 }
 #: Options a call's own database URL may carry; others could re-route the connection.
 _SAFE_URL_OPTIONS = frozenset({"sslmode", "charset", "application_name", "connect_timeout"})
-_READ_KEYWORDS = frozenset({"SELECT", "VALUES", "EXPLAIN", "SHOW", "DESCRIBE", "DESC", "TABLE"})
 
 
 class DatabaseConnectorSettings(ToolSettings):
@@ -127,118 +131,6 @@ class DatabaseConnectorParams(ToolParams):
         "query": ("query",),
         "execute": ("query",),
     }
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One SQL statement ready for SQLAlchemy ``text()``, with its kind."""
-
-    sql: str
-    kind: str
-    is_write: bool
-    binds: dict[str, Any]
-
-
-def _sqlparse() -> Any:
-    import_optional(
-        "sqlparse", what="database-connector", distribution="llmspell-tools", extra="db"
-    )
-    import sqlparse
-
-    return sqlparse
-
-
-def classify_statement(sql: str, params: dict[str, Any] | list[Any] | None) -> Statement:
-    """Split, classify and rewrite ``sql`` so that every value is a bound parameter.
-
-    Positional placeholders become ``:p1``, ``:p2``...; colons elsewhere are escaped so that
-    SQLAlchemy reads only the real placeholders as parameters.
-    """
-    sqlparse = _sqlparse()
-    from sqlparse import tokens
-
-    statements = [
-        s for s in sqlparse.parse(sql) if s.token_first(skip_cm=True, skip_ws=True) is not None
-    ]
-    if not statements:
-        raise ValidationError(
-            "database-connector: the query is empty", details={"field": "query", "rule": "empty"}
-        )
-    if len(statements) > 1:
-        raise ValidationError(
-            f"database-connector: one statement per call, got {len(statements)} (split them "
-            "into separate calls)",
-            details={"field": "query", "rule": "single_statement"},
-        )
-    statement = statements[0]
-    first = str(statement.token_first(skip_cm=True, skip_ws=True).normalized).upper()
-    kind = str(statement.get_type()).upper()
-    if kind == "UNKNOWN":
-        kind = first
-    text = str(statement).strip().rstrip(";").strip()
-    is_pragma_read = first == "PRAGMA" and "=" not in text
-    is_write = not (kind == "SELECT" or first in _READ_KEYWORDS or is_pragma_read)
-    if first in ("ATTACH", "DETACH"):
-        raise SecurityError(
-            f"database-connector: {first} is refused (it would reach files outside the "
-            f"allowed roots, {ALLOWED_PATHS_KEY})",
-            details={"rule": "attach", "field": "query"},
-        )
-
-    positional = isinstance(params, list)
-    given = params if isinstance(params, list) else None
-    binds: dict[str, Any] = dict(params) if isinstance(params, dict) else {}
-    parts: list[str] = []
-    used = 0
-    for token in statement.flatten():
-        value = str(token.value)
-        if token.ttype in tokens.Name.Placeholder:
-            if value.startswith(":") and not value[1:].isdigit():
-                if positional:
-                    raise _mixed()
-                parts.append(value)
-                continue
-            if not positional:
-                raise ValidationError(
-                    f"database-connector: the placeholder {value} is positional, so 'params' "
-                    "must be a list",
-                    details={"field": "params", "rule": "placeholders"},
-                )
-            if value.startswith(("$", ":")):
-                index = int(value[1:]) - 1
-            elif value.startswith("%("):
-                raise _mixed()
-            else:
-                index = used
-                used += 1
-            assert given is not None
-            if not 0 <= index < len(given):
-                raise ValidationError(
-                    f"database-connector: placeholder {value} has no value ('params' has "
-                    f"{len(given)})",
-                    details={"field": "params", "rule": "placeholders"},
-                )
-            name = f"p{index + 1}"
-            binds[name] = given[index]
-            parts.append(f":{name}")
-        else:
-            parts.append(value.replace(":", "\\:"))
-    if positional and given is not None and len(binds) != len(given):
-        raise ValidationError(
-            f"database-connector: 'params' has {len(given)} value(s) but the query uses "
-            f"{len(binds)} placeholder(s)",
-            details={"field": "params", "rule": "placeholders"},
-        )
-    rebuilt = "".join(parts).strip().rstrip(";")
-    return Statement(rebuilt, kind, is_write, binds)
-
-
-def _mixed() -> ValidationError:
-    return ValidationError(
-        "database-connector: use either :name placeholders with a 'params' object or ? / %s / "
-        "$1 placeholders with a 'params' list",
-        details={"field": "params", "rule": "placeholders"},
-    )
 
 
 @dataclass
@@ -417,8 +309,14 @@ def _sqlite_authorizer(
     return sqlite3.SQLITE_OK
 
 
-def _begin(conn: Connection, backend: str, writing: bool, call: Invocation) -> None:
-    """Make the transaction read-only (unless writing) and bound it by the call's deadline."""
+def _begin(
+    conn: Connection, backend: str, writing: bool, call: Invocation, row_cap: int | None = None
+) -> None:
+    """Make the transaction read-only (unless writing) and bound it by the call's deadline.
+
+    ``row_cap`` (a read's rows) lets a MySQL server stop a query there instead of sending
+    every row to a client that keeps only the first few (PyMySQL buffers whole results).
+    """
     remaining = None if call.deadline is None else max(0.001, call.deadline - _now())
     if backend == "postgresql":
         if not writing:
@@ -427,23 +325,30 @@ def _begin(conn: Connection, backend: str, writing: bool, call: Invocation) -> N
             conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(remaining * 1000) + 1}")
     elif backend == "mysql":
         if remaining is not None:
-            _mysql_timeout(conn, remaining)
+            conn.exec_driver_sql(_mysql_timeout(conn, remaining))
+        if row_cap is not None and not writing:  # a write's SELECT must see every row
+            conn.exec_driver_sql(f"SET SESSION sql_select_limit = {int(row_cap)}")
         if not writing:  # applies to the next transaction, which the query starts
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
-def _mysql_timeout(conn: Connection, seconds: float) -> None:
-    """MySQL's ``max_execution_time`` (ms), or MariaDB's ``max_statement_time`` (s)."""
-    sa = _sqlalchemy()
-    for statement in (
-        f"SET SESSION max_execution_time = {int(seconds * 1000) + 1}",
-        f"SET SESSION max_statement_time = {seconds:.3f}",
-    ):
-        try:
-            conn.exec_driver_sql(statement)
-        except sa.exc.DBAPIError:
-            continue  # the other server's variable; a failed SET leaves no transaction behind
-        return
+def _mysql_timeout(conn: Connection, seconds: float) -> str:
+    """MariaDB's ``max_statement_time`` (s), or MySQL's ``max_execution_time`` (ms)."""
+    if getattr(conn.dialect, "is_mariadb", False):
+        return f"SET SESSION max_statement_time = {max(seconds, 0.001):.3f}"
+    return f"SET SESSION max_execution_time = {int(seconds * 1000) + 1}"
+
+
+def _fetch_options(backend: str, statement: Statement, writing: bool, limit: int) -> dict[str, Any]:
+    """Stream a PostgreSQL read through a server-side cursor, so a huge result is never
+    fetched whole (psycopg would buffer every row) when only ``limit`` rows are kept.
+
+    Only a plain read: a server-side cursor (``DECLARE ... CURSOR FOR``) takes a query, not
+    any statement. MySQL reads are capped on the server instead (``_begin``'s row cap).
+    """
+    if backend == "postgresql" and not writing and statement.kind == "SELECT":
+        return {"stream_results": True, "max_row_buffer": limit + 1}
+    return {}
 
 
 def _now() -> float:
@@ -454,6 +359,11 @@ _READ_ONLY_ERRORS = re.compile(
     r"read-only transaction|readonly database|read only transaction|READ ONLY", re.IGNORECASE
 )
 _SQLITE_DENIED = re.compile(r"not authorized|authorization denied", re.IGNORECASE)
+#: The server stopped a statement for its time limit (``_begin`` sets one from the call's).
+_SERVER_TIMEOUTS = re.compile(
+    r"statement timeout|maximum statement execution time|max_statement_time exceeded",
+    re.IGNORECASE,
+)
 
 
 def _database_error(exc: Exception, target: _Target, operation: str, writing: bool) -> Exception:
@@ -473,6 +383,13 @@ def _database_error(exc: Exception, target: _Target, operation: str, writing: bo
             f"database-connector {operation}: the database refused a write in a read-only "
             f"call ({message}); writes need allow_write=true and {WRITE_KEY} = true",
             details={"rule": "read_only", "config_key": WRITE_KEY},
+        )
+    if _SERVER_TIMEOUTS.search(message):
+        return TimeoutError(
+            f"database-connector {operation} on {where}: the server stopped the statement for "
+            f"running too long ({message}); a call's limit is "
+            f"{section_key('database-connector')} timeout_seconds",
+            details={"rule": "statement_timeout", "backend": target.backend},
         )
     sa = _sqlalchemy()
     connecting = isinstance(exc, sa.exc.OperationalError) and getattr(
@@ -526,8 +443,13 @@ class DatabaseConnector(BaseTool[DatabaseConnectorParams]):
                     if not params.allow_write
                     else f"{WRITE_KEY} is not true"
                 )
+                what = (
+                    f"this {statement.kind} writes ({statement.hidden_write})"
+                    if statement.hidden_write
+                    else f"{statement.kind} is a write"
+                )
                 raise SecurityError(
-                    f"database-connector: {statement.kind} is a write and this call is "
+                    f"database-connector: {what} and this call is "
                     f"read-only ({missing}); writes need allow_write=true in the call and "
                     f"{WRITE_KEY} = true in llmspell.toml",
                     details={"rule": "read_only", "config_key": WRITE_KEY, "kind": statement.kind},
@@ -579,8 +501,12 @@ class DatabaseConnector(BaseTool[DatabaseConnectorParams]):
         operation = call.operation
         try:
             with engine.connect() as conn:
-                _begin(conn, target.backend, writing, call)
-                cursor = conn.execute(sa.text(statement.sql), statement.binds)
+                _begin(conn, target.backend, writing, call, row_cap=limit + 1)
+                cursor = conn.execute(
+                    sa.text(statement.sql),
+                    statement.binds,
+                    execution_options=_fetch_options(target.backend, statement, writing, limit),
+                )
                 columns: list[str] = []
                 rows: list[dict[str, Any]] = []
                 if cursor.returns_rows:

@@ -26,7 +26,7 @@ from pydantic import AliasChoices, Field
 
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
-from llmspell_tools._files import atomic_output, iso_time, output_file
+from llmspell_tools._files import atomic_output, iso_time, output_file, overwrite_refused
 from llmspell_tools.framework import BaseTool, Invocation, ToolParams, ToolSettings, example
 
 __all__ = ["ArchiveHandler", "ArchiveHandlerParams", "ArchiveHandlerSettings"]
@@ -332,10 +332,7 @@ def _extract_zip(
                 out.mkdir(parents=True, exist_ok=True)
                 continue
             if out.exists() and not overwrite:
-                raise ValidationError(
-                    f"archive-handler: '{out}' already exists; pass overwrite=true to replace it",
-                    details={"field": "overwrite", "rule": "exists", "path": str(out)},
-                )
+                raise overwrite_refused("archive-handler", out, "overwrite")
             out.parent.mkdir(parents=True, exist_ok=True)
             _destination(dest, relative)  # the parent may have just been created: recheck
             with archive.open(info) as source, out.open("wb") as sink:
@@ -358,11 +355,7 @@ def _extract_tar(
             out = _destination(dest, relative)
             if not info.isdir() and (out.exists() or out.is_symlink()):
                 if not overwrite:
-                    raise ValidationError(
-                        f"archive-handler: '{out}' already exists; pass overwrite=true to "
-                        "replace it",
-                        details={"field": "overwrite", "rule": "exists", "path": str(out)},
-                    )
+                    raise overwrite_refused("archive-handler", out, "overwrite")
                 if out.is_dir() and not out.is_symlink():
                     shutil.rmtree(out)
                 else:

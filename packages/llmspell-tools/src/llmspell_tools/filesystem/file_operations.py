@@ -16,7 +16,7 @@ from pydantic import AliasChoices, Field
 
 from llmspell_core.errors import SecurityError, ValidationError
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
-from llmspell_tools._files import check_file_size, iso_time
+from llmspell_tools._files import check_file_size, iso_time, overwrite_refused
 from llmspell_tools.framework import (
     ALLOWED_PATHS_KEY,
     BaseTool,
@@ -131,10 +131,7 @@ def _refuse_root(path: Path, call: Invocation, operation: str) -> None:
 
 def _need_absent(target: Path, overwrite: bool, field: str) -> None:
     if target.exists() and not overwrite:
-        raise ValidationError(
-            f"file-operations: '{target}' already exists; pass overwrite=true to replace it",
-            details={"field": field, "rule": "exists", "path": str(target)},
-        )
+        raise overwrite_refused("file-operations", target, field)
 
 
 def _read(path: Path, encoding: str, limit: int) -> tuple[str, int]:

@@ -17,7 +17,12 @@ from llmspell_tools.framework.security import (
     require_privileged,
     safe_path,
 )
-from llmspell_tools.framework.settings import ToolSettings, load_settings, section_key
+from llmspell_tools.framework.settings import (
+    ToolSettings,
+    load_settings,
+    section_key,
+    validate_section,
+)
 
 __all__ = [
     "ALLOWED_HOSTS_KEY",
@@ -39,5 +44,6 @@ __all__ = [
     "require_privileged",
     "safe_path",
     "section_key",
+    "validate_section",
     "validation_error",
 ]

@@ -14,9 +14,10 @@ from pydantic import ValidationError as PydanticValidationError
 from llmspell_core.config import LLMSpellConfig
 from llmspell_core.errors import ConfigError
 
-__all__ = ["ToolSettings", "load_settings", "section_key"]
+__all__ = ["ToolSettings", "load_settings", "section_key", "validate_section"]
 
 S = TypeVar("S", bound="ToolSettings")
+M = TypeVar("M", bound=BaseModel)
 
 
 class ToolSettings(BaseModel):
@@ -36,13 +37,17 @@ def section_key(tool_name: str) -> str:
 
 def load_settings(model: type[S], tool_name: str, config: LLMSpellConfig) -> S:
     """Validate one tool's section, naming the key on failure."""
-    raw: dict[str, Any] = config.tool_section(tool_name)
+    return validate_section(model, config.tool_section(tool_name), section_key(tool_name))
+
+
+def validate_section(model: type[M], raw: dict[str, Any], section: str) -> M:
+    """``raw`` (the ``section`` table of the config) as ``model``, or a ConfigError naming
+    ``<section> <key>`` and what is wrong with it."""
     try:
         return model.model_validate(raw)
     except PydanticValidationError as exc:
         first = exc.errors(include_url=False)[0]
         key = ".".join(str(p) for p in first["loc"])
         raise ConfigError(
-            f"{section_key(tool_name)} {key}: {first['msg']}",
-            details={"section": section_key(tool_name), "key": key},
+            f"{section} {key}: {first['msg']}", details={"section": section, "key": key}
         ) from exc

@@ -10,12 +10,20 @@ import email.utils
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from llmspell_core.errors import ToolError
-from llmspell_tools.network.client import HttpResponse
+from llmspell_tools.framework import Invocation
+from llmspell_tools.network.client import HttpResponse, SafeHttpClient
 from llmspell_utils import retry_async
 
-__all__ = ["RETRY_STATUSES", "RetriedResponse", "parse_retry_after", "send_with_retries"]
+__all__ = [
+    "RETRY_STATUSES",
+    "RetriedResponse",
+    "parse_retry_after",
+    "request_with_retries",
+    "send_with_retries",
+]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -95,3 +103,23 @@ async def send_with_retries(
     except _RetryableStatusError as exc:  # pragma: no cover - the last attempt never raises it
         response = exc.response
     return RetriedResponse(response=response, attempts=attempts)
+
+
+async def request_with_retries(
+    http: SafeHttpClient,
+    call: Invocation,
+    method: str,
+    url: str,
+    *,
+    retries: int,
+    base_delay: float = 0.5,
+    **request: Any,
+) -> RetriedResponse:
+    """``http.request(method, url, **request)`` under :func:`send_with_retries`, checking
+    before each attempt that the call is still wanted (not cancelled, not out of time)."""
+
+    async def send() -> HttpResponse:
+        call.check()
+        return await http.request(method, url, **request)
+
+    return await send_with_retries(send, retries=retries, base_delay=base_delay)

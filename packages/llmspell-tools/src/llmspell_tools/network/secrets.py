@@ -9,6 +9,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from llmspell_core.config import LLMSpellConfig
+from llmspell_tools.framework import Invocation
 
 __all__ = [
     "REDACTED",
@@ -19,6 +20,8 @@ __all__ = [
     "redact_text",
     "redact_url",
     "redact_value",
+    "sensitive_values",
+    "setting_or_env",
 ]
 
 REDACTED = "[REDACTED]"
@@ -53,6 +56,12 @@ def is_sensitive_name(name: str) -> bool:
     """Header or query names that carry credentials (``Authorization``, ``api_key``...)."""
     lowered = name.lower()
     return lowered in SENSITIVE_HEADERS or bool(_SENSITIVE_WORDS.search(lowered))
+
+
+def sensitive_values(headers: Mapping[str, str], *known: str | None) -> list[str | None]:
+    """``known`` secrets plus the values of ``headers`` that carry credentials: what a tool
+    must scrub from anything it returns after sending those headers."""
+    return [*known, *(v for k, v in headers.items() if is_sensitive_name(k))]
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -123,3 +132,16 @@ def find_secret(
         if found:
             return found
     return None
+
+
+def setting_or_env(call: Invocation, key: str, *env: str) -> str | None:
+    """``[tools.<tool>] <key>`` as the tool's settings read it, else the first environment
+    variable of ``env`` that is set: where a tool finds a credential, a host or an endpoint."""
+    configured = getattr(call.settings, key, None)
+    return find_secret(
+        call.config,
+        call.tool_name,
+        key,
+        env,
+        configured=configured if isinstance(configured, str) else None,
+    )

@@ -5,14 +5,10 @@ A tool's own section wins over ``[tools.network]``, which wins over the built-in
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic import ValidationError as PydanticValidationError
 
 from llmspell_core.config import LLMSpellConfig
-from llmspell_core.errors import ConfigError
-from llmspell_tools.framework import ToolSettings
+from llmspell_tools.framework import ToolSettings, validate_section
 
 __all__ = [
     "DEFAULT_MAX_REDIRECTS",
@@ -69,13 +65,4 @@ class NetworkSettings(ToolSettings, _NetworkKeys):
 
 
 def load_network_defaults(config: LLMSpellConfig) -> NetworkDefaults:
-    raw: dict[str, Any] = config.tool_section("network")
-    try:
-        return NetworkDefaults.model_validate(raw)
-    except PydanticValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"{NETWORK_SECTION} {key}: {first['msg']}",
-            details={"section": NETWORK_SECTION, "key": key},
-        ) from exc
+    return validate_section(NetworkDefaults, config.tool_section("network"), NETWORK_SECTION)

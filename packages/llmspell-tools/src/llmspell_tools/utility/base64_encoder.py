@@ -14,6 +14,7 @@ from pydantic import Field
 
 from llmspell_core.errors import ValidationError
 from llmspell_core.tool_types import SecurityLevel, ToolOutput
+from llmspell_tools._files import input_file
 from llmspell_tools.framework import BaseTool, Invocation, ToolParams, example
 from llmspell_utils import atomic_write_bytes
 
@@ -35,12 +36,9 @@ class Base64Params(ToolParams):
 
 def _read_input(params: Base64Params, call: Invocation) -> bytes:
     if params.input_file is not None:
-        path = call.safe_path(params.input_file, must_exist=True)
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise ValidationError(
-                f"base64-encoder: '{path}' is larger than {MAX_INPUT_BYTES} bytes",
-                details={"field": "input_file", "rule": "max_size"},
-            )
+        path = input_file(
+            call, params.input_file, field="input_file", limit=MAX_INPUT_BYTES, setting=None
+        )
         return path.read_bytes()
     if params.input is None:
         raise ValidationError(
