@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import click
 
-from llmspell_cli.options import light_config_options
+from llmspell_cli.options import config_options
 
 __all__ = ["cli", "main"]
 
@@ -62,7 +62,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@light_config_options
+@config_options
 def cli() -> None:
     """Run Lua and JavaScript spells that drive LLM agents, tools and workflows."""
 

@@ -1,23 +1,37 @@
-"""``--config`` and ``-p/--profile`` without importing the configuration machinery.
+"""``--config`` and ``-p/--profile``: the one definition every command uses.
 
-The values land in ``ctx.meta`` under the same keys ``configuration.cli_options`` uses, so
-``llmspell -p local run x.lua`` and ``llmspell run x.lua -p local`` both work, yet a run with
-no configuration at all never imports pydantic (see ``load_run_config``).
+The values go into ``ctx.meta``, which click shares across the whole context tree, so the
+options work both on the ``llmspell`` group (``llmspell -p local run x.lua``) and on a command
+(``llmspell run x.lua -p local``), and every command reads them the same way. Nothing heavy is
+imported until a configuration is actually loaded: ``llmspell run x.lua`` with no
+configuration anywhere never imports pydantic (see ``load_run_config``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from llmspell_cli.configuration.profiles import PROFILE_NAMES
+
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from llmspell_cli.configuration.sources import ConfigSource
     from llmspell_core.config import LLMSpellConfig
 
-__all__ = ["CONFIG_META", "PROFILE_META", "light_config_options", "load_run_config"]
+__all__ = [
+    "CONFIG_META",
+    "PROFILE_META",
+    "config_from_context",
+    "config_options",
+    "load_run_config",
+    "select_config_file",
+]
 
 CONFIG_META = "llmspell.config_path"
 PROFILE_META = "llmspell.profile"
@@ -36,7 +50,15 @@ def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     return callback
 
 
-def light_config_options(function: F) -> F:
+def _complete_profile(
+    _ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(name) for name in PROFILE_NAMES if name.startswith(incomplete)]
+
+
+def config_options(function: F) -> F:
     """Add ``--config FILE`` and ``-p/--profile NAME`` (stored in ``ctx.meta``)."""
     function = click.option(
         "-p",
@@ -44,8 +66,8 @@ def light_config_options(function: F) -> F:
         metavar="NAME",
         expose_value=False,
         callback=_remember(PROFILE_META),
-        help="Built-in configuration profile (see `llmspell config profiles`). "
-        "[env: LLMSPELL_PROFILE]",
+        shell_complete=_complete_profile,
+        help=f"Built-in configuration profile: {', '.join(PROFILE_NAMES)}. [env: LLMSPELL_PROFILE]",
     )(function)
     return click.option(
         "--config",
@@ -59,29 +81,51 @@ def light_config_options(function: F) -> F:
     )(function)
 
 
+def config_from_context(
+    ctx: click.Context | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[LLMSpellConfig, list[ConfigSource]]:
+    """Load (once per invocation) the configuration the options on the command line select."""
+    from llmspell_cli.configuration.loader import load_config
+
+    context = ctx or click.get_current_context()
+    cached = context.meta.get(_LOADED_META)
+    if cached is not None and environ is None:
+        config, sources = cached
+        return config, sources
+    loaded = load_config(
+        explicit=context.meta.get(CONFIG_META),
+        profile=context.meta.get(PROFILE_META),
+        environ=os.environ if environ is None else environ,
+    )
+    if environ is None:
+        context.meta[_LOADED_META] = loaded
+    return loaded
+
+
+def select_config_file(ctx: click.Context, path: Path) -> None:
+    """Make ``path`` the configuration file for the rest of this invocation."""
+    ctx.meta[CONFIG_META] = path
+    ctx.meta.pop(_LOADED_META, None)
+
+
 def _anything_to_load(ctx: click.Context) -> bool:
+    from llmspell_cli.configuration.discovery import CONFIG_ENV, find_config_file
+    from llmspell_cli.configuration.env_overrides import env_overrides
+    from llmspell_cli.configuration.profiles import PROFILE_ENV
+
     env = os.environ
     if ctx.meta.get(CONFIG_META) or ctx.meta.get(PROFILE_META):
         return True
-    if env.get("LLMSPELL_CONFIG") or env.get("LLMSPELL_PROFILE"):
+    if env.get(CONFIG_ENV) or env.get(PROFILE_ENV):
         return True
-    if (
-        any(k.startswith("LLMSPELL_") and "__" in k for k in env)
-        or "LLMSPELL_DEFAULT_ENGINE" in env
-    ):
-        return True
-    if Path("llmspell.toml").is_file():
-        return True
-    xdg = env.get("XDG_CONFIG_HOME", "")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".config"
-    return (base / "llmspell" / "config.toml").is_file()
+    overrides, _variables = env_overrides(env)
+    return bool(overrides) or find_config_file(None, env, Path.cwd()) is not None
 
 
 def load_run_config(ctx: click.Context) -> LLMSpellConfig | None:
     """The layered configuration, or None (built-in defaults) when nothing configures llmspell."""
     if not _anything_to_load(ctx):
         return None
-    from llmspell_cli.configuration.cli_options import config_from_context
-
     config, _sources = config_from_context(ctx)
     return config

@@ -1,17 +1,24 @@
 """Scoped key-value state for spells, agents and workflows.
 
 Values are JSON-like and must round-trip exactly (an integer stays an integer), so the
-in-memory store keeps deep copies rather than serialising.
+in-memory store keeps deep copies rather than serialising. Every backend turns NaN and
+infinities into None (spell-api §1), so a spell sees the same values whichever one is
+configured; ``create_state_store`` picks the backend ``[state]`` names.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import math
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
-__all__ = ["InMemoryStateStore", "StateStore"]
+if TYPE_CHECKING:
+    from llmspell_core.config import StateConfig
+
+__all__ = ["InMemoryStateStore", "StateStore", "create_state_store"]
 
 
 class StateStore(ABC):
@@ -45,7 +52,7 @@ class InMemoryStateStore(StateStore):
 
     async def set(self, scope: str, key: str, value: Any) -> None:
         async with self._lock:
-            self._data.setdefault(scope, {})[key] = copy.deepcopy(value)
+            self._data.setdefault(scope, {})[key] = _stored(value)
 
     async def delete(self, scope: str, key: str) -> bool:
         async with self._lock:
@@ -56,3 +63,31 @@ class InMemoryStateStore(StateStore):
 
 
 _MISSING = object()
+
+
+def _stored(value: Any) -> Any:
+    """A private copy of ``value`` with NaN/infinities as None and tuples as lists."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Mapping):
+        table = cast(Mapping[Any, Any], value)
+        return {k: _stored(v) for k, v in table.items()}
+    if isinstance(value, list | tuple):
+        items = cast(list[Any], value)
+        return [_stored(item) for item in items]
+    return copy.deepcopy(value)
+
+
+def create_state_store(config: StateConfig | None = None) -> StateStore:
+    """The store ``[state]`` selects: in-memory by default, ``backend = "sqlite"`` for a
+    file that outlives the process (see ``llmspell_core.sqlite_state``).
+
+    Raises ``ConfigError`` when the SQLite file cannot be created or opened.
+    """
+    if config is None or config.backend == "memory":
+        return InMemoryStateStore()
+    from llmspell_core.sqlite_state import SqliteStateStore  # stdlib sqlite3, only when asked
+
+    return SqliteStateStore(config.path)

@@ -20,12 +20,8 @@ from llmspell_cli.configuration import (
     profile_text,
     user_config_path,
 )
-from llmspell_cli.configuration.cli_options import (
-    config_from_context,
-    config_options,
-    select_config_file,
-)
 from llmspell_cli.configuration.sources import ConfigSource
+from llmspell_cli.options import config_from_context, config_options, select_config_file
 from llmspell_core.errors import ConfigError, UsageError
 from llmspell_utils import atomic_write_text
 

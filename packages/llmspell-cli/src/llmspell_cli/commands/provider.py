@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from llmspell_cli.command_errors import reports_errors
-from llmspell_cli.configuration.cli_options import config_from_context, config_options
+from llmspell_cli.options import config_from_context, config_options
 from llmspell_core.catalog import Catalog
 from llmspell_core.errors import LLMSpellError, MissingExtraError
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -13,7 +12,8 @@ from typing import Any
 
 import click
 
-from llmspell_cli.options import light_config_options, load_run_config
+from llmspell_cli.interrupts import CancelOnCtrlC
+from llmspell_cli.options import config_options, load_run_config
 from llmspell_cli.reporting import exit_code_for, json_report, print_error, render_result
 from llmspell_cli.run_options import LiveOutput, log_level_for, run_display_options
 from llmspell_cli.spellpkg.command import SpellPackageCommand
@@ -41,6 +41,16 @@ def _configure_logging(debug: bool) -> None:
     root.propagate = False
 
 
+def _report(
+    error: BaseException, *, json_mode: bool, debug: bool, default_file: str | None = None
+) -> int:
+    """Say what went wrong (one line; a JSON document too with --output json); the exit code."""
+    if json_mode:
+        click.echo(json_report(error=error))
+    print_error(error, debug=debug, default_file=default_file)
+    return exit_code_for(error)
+
+
 def _spell(
     *,
     source: str | None,
@@ -64,10 +74,7 @@ def _spell(
     try:
         config = load_run_config(ctx)
     except LLMSpellError as error:  # about the configuration, not the spell: no file prefix
-        if json_mode:
-            click.echo(json_report(error=error))
-        print_error(error, debug=debug)
-        return exit_code_for(error)
+        return _report(error, json_mode=json_mode, debug=debug)
     try:
         from llmspell_bridge import ScriptRuntime
 
@@ -83,21 +90,13 @@ def _spell(
         )
         chosen = runtime.engine_for(label if file else None, engine)
         limit = runtime.limits_for(chosen).timeout_seconds
-        with _Interrupts(runtime), _Backstop(limit, label), live:
+        with CancelOnCtrlC(runtime), _Backstop(limit, label), live:
             if file is not None:
                 result = runtime.run_file(file, script_args or list(args))
             else:
                 result = runtime.run_source(source or "", "<exec>", engine, list(args))
-    except (LLMSpellError, KeyboardInterrupt) as error:
-        if json_mode:
-            click.echo(json_report(error=error))
-        print_error(error, debug=debug, default_file=file)
-        return exit_code_for(error)
-    except Exception as error:  # a bug: say so in one line, traceback with --debug
-        if json_mode:
-            click.echo(json_report(error=error))
-        print_error(error, debug=debug, default_file=file)
-        return exit_code_for(error)
+    except (Exception, KeyboardInterrupt) as error:  # a bug too: one line, traceback with --debug
+        return _report(error, json_mode=json_mode, debug=debug, default_file=file)
     finally:
         if runtime is not None:
             runtime.close()
@@ -106,29 +105,6 @@ def _spell(
     elif result is not None:
         click.echo(render_result(result))
     return 0
-
-
-class _Interrupts:
-    """Ctrl-C cancels the running spell (exit 130); a second Ctrl-C ends the process."""
-
-    def __init__(self, runtime: Any) -> None:
-        self._runtime = runtime
-        self._previous: Any = None
-        self._hits = 0
-
-    def _handle(self, signum: int, frame: object) -> None:
-        self._hits += 1
-        if self._hits > 1:
-            os._exit(130)
-        self._runtime.cancel("interrupted (Ctrl-C)")
-
-    def __enter__(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
 
 
 class _Backstop:
@@ -162,6 +138,8 @@ class _Backstop:
 
 
 def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``run`` and ``exec`` share; they reach the command as ``**common`` and go
+    to ``_spell`` as they are."""
     options = [
         click.option("--engine", help="Engine to use (default: from the file extension)."),
         click.option("--timeout", type=float, help="Wall-clock limit in seconds (0: none)."),
@@ -175,7 +153,7 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--debug", is_flag=True, help="Show debug logs and tracebacks."),
         run_display_options,
-        light_config_options,
+        config_options,
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -197,15 +175,11 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def run(
     file: str,
-    engine: str | None,
-    timeout: float | None,
-    memory_limit: int | None,
-    output: str,
-    debug: bool,
     record: str | None,
     replay: str | None,
     params: tuple[str, ...],
     args: tuple[str, ...],
+    **common: Any,
 ) -> None:
     """Run the spell FILE; words after -- become ARGS (`-- pos --name value --flag`).
 
@@ -230,43 +204,25 @@ def run(
 
         try:
             prepared = prepare_run(
-                file, params, args, engine=engine, timeout_seconds=timeout,
-                memory_limit_mb=memory_limit,
+                file, params, args, engine=common["engine"], timeout_seconds=common["timeout"],
+                memory_limit_mb=common["memory_limit"],
             )  # fmt: skip
         except LLMSpellError as error:
-            if output == "json":
-                click.echo(json_report(error=error))
-            print_error(error, debug=debug)
-            sys.exit(exit_code_for(error))
-        file, engine, script_args = prepared.file, prepared.engine, prepared.args
-        timeout, memory_limit = prepared.timeout_seconds, prepared.memory_limit_mb
-    status = _spell(
-        source=None,
-        file=file,
-        engine=engine,
-        timeout=timeout,
-        memory_limit=memory_limit,
-        output=output,
-        debug=debug,
-        args=args,
-        script_args=script_args,
-    )
-    sys.exit(status)
+            sys.exit(_report(error, json_mode=common["output"] == "json", debug=common["debug"]))
+        file, script_args = prepared.file, prepared.args
+        common.update(
+            engine=prepared.engine,
+            timeout=prepared.timeout_seconds,
+            memory_limit=prepared.memory_limit_mb,
+        )
+    sys.exit(_spell(source=None, file=file, args=args, script_args=script_args, **common))
 
 
 @click.command("exec")
 @click.argument("code")
 @_common
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def exec_code(
-    code: str,
-    engine: str | None,
-    timeout: float | None,
-    memory_limit: int | None,
-    output: str,
-    debug: bool,
-    args: tuple[str, ...],
-) -> None:
+def exec_code(code: str, args: tuple[str, ...], **common: Any) -> None:
     """Run CODE as a spell (Lua unless --engine or default_engine says otherwise).
 
     \b
@@ -275,14 +231,4 @@ def exec_code(
       llmspell exec --engine javascript 'print(6 * 7)'
       llmspell exec 'return ARGS[1]' -- first
     """
-    status = _spell(
-        source=code,
-        file=None,
-        engine=engine,
-        timeout=timeout,
-        memory_limit=memory_limit,
-        output=output,
-        debug=debug,
-        args=args,
-    )
-    sys.exit(status)
+    sys.exit(_spell(source=code, file=None, args=args, **common))

@@ -16,7 +16,7 @@ from typing import Any, cast
 import click
 
 from llmspell_cli.command_errors import reports_errors
-from llmspell_cli.configuration.cli_options import config_from_context, config_options
+from llmspell_cli.options import config_from_context, config_options
 from llmspell_core.catalog import Catalog
 from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext

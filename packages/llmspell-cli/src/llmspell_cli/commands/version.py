@@ -8,19 +8,9 @@ from importlib.metadata import version as dist_version
 
 import click
 
-__all__ = ["version"]
+from llmspell_core.registry import FIRST_PARTY
 
-DISTRIBUTIONS = (
-    "llmspell",
-    "llmspell-core",
-    "llmspell-utils",
-    "llmspell-providers",
-    "llmspell-agents",
-    "llmspell-tools",
-    "llmspell-workflows",
-    "llmspell-bridge",
-    "llmspell-cli",
-)
+__all__ = ["version"]
 
 
 @click.command()
@@ -32,7 +22,7 @@ def version() -> None:
       llmspell version
     """
     click.echo(f"llmspell {dist_version('llmspell-cli')}")
-    for name in DISTRIBUTIONS:
+    for name in sorted(FIRST_PARTY):  # the registry's list: one place names the family
         try:
             click.echo(f"  {name} {dist_version(name)}")
         except PackageNotFoundError:

@@ -28,7 +28,7 @@ import pydantic
 from llmspell_cli.configuration.discovery import find_config_file
 from llmspell_cli.configuration.env_overrides import env_overrides
 from llmspell_cli.configuration.merge import deep_merge, leaf_keys
-from llmspell_cli.configuration.profiles import profile_data
+from llmspell_cli.configuration.profiles import PROFILE_ENV, profile_data
 from llmspell_cli.configuration.sources import ConfigSource
 from llmspell_cli.configuration.toml_lines import line_of_key
 from llmspell_cli.configuration.validation_messages import describe_errors
@@ -36,9 +36,7 @@ from llmspell_core.config import LLMSpellConfig
 from llmspell_core.errors import ConfigError, UsageError
 from llmspell_utils import load_toml
 
-__all__ = ["PROFILE_ENV", "load_config", "validate_table"]
-
-PROFILE_ENV = "LLMSPELL_PROFILE"
+__all__ = ["load_config", "validate_table"]
 
 
 @dataclass

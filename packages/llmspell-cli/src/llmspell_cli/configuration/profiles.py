@@ -1,7 +1,8 @@
 """Built-in configuration profiles (``-p/--profile``), shipped as commented TOML files.
 
 Profiles are files rather than Python dicts so ``llmspell config init --profile X`` can write
-the same text a user then edits, comments included.
+the same text a user then edits, comments included. The names are needed by every command's
+``--help``, so this module imports nothing heavy until a profile is actually read.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from llmspell_core.catalog import suggest
 from llmspell_core.errors import UsageError
-from llmspell_utils import loads_toml
 
-__all__ = ["PROFILE_NAMES", "profile_data", "profile_summary", "profile_text"]
+__all__ = ["PROFILE_ENV", "PROFILE_NAMES", "profile_data", "profile_summary", "profile_text"]
+
+PROFILE_ENV = "LLMSPELL_PROFILE"
 
 #: Every built-in profile, in the order ``--help`` lists them.
 PROFILE_NAMES: tuple[str, ...] = ("minimal", "local", "providers", "development", "ollama")
@@ -22,6 +23,8 @@ PROFILE_NAMES: tuple[str, ...] = ("minimal", "local", "providers", "development"
 def profile_text(name: str) -> str:
     """The TOML source of profile ``name``; an unknown name is a usage error naming the known."""
     if name not in PROFILE_NAMES:
+        from llmspell_core.catalog import suggest
+
         raise UsageError(
             f"unknown profile '{name}'{suggest(name, list(PROFILE_NAMES))}; "
             f"built-in profiles: {', '.join(PROFILE_NAMES)}",
@@ -34,6 +37,8 @@ def profile_text(name: str) -> str:
 
 def profile_data(name: str) -> dict[str, Any]:
     """Profile ``name`` parsed into a raw (not yet validated) config table."""
+    from llmspell_utils import loads_toml
+
     return loads_toml(profile_text(name), source=f"profile '{name}'")
 
 
