@@ -55,7 +55,7 @@ def probe() -> Iterator[Probe]:
             return ApiStream(numbers(count))
 
         async def each(fn: ScriptFunction, items: list[Any]) -> list[Any]:
-            assert threading.get_ident() != state.script_thread  # we are on the loop
+            asyncio.get_running_loop()  # we are on the loop (run by whichever thread waits)
             return [await fn.call(item) for item in items]
 
         async def gather(fn: ScriptFunction, items: list[Any]) -> list[Any]:

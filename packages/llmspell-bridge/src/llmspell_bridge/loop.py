@@ -1,89 +1,355 @@
-"""The runtime's asyncio event loop, running on a thread of its own.
+"""The runtime's asyncio event loop, run by whichever thread is waiting on it.
 
-The script runs on the caller's thread and blocks (Lua) or pumps (JS) while API coroutines
-run here, so parallel workflow steps and ``Promise.all`` overlap for real. The thread starts on
-the first API call: a spell that only prints never pays for it.
+A spell's thread blocks (Lua) or pumps (JS) while API coroutines run. Handing each call to a
+loop on another thread costs two thread switches (~25 µs, more on a busy machine), so the
+waiting thread runs the loop itself instead: it takes the *baton* (the right to run the loop),
+runs the loop until what it waits for is done, and gives the baton back. A call that finishes
+without waiting on I/O costs one loop iteration on the caller's thread.
+
+Work must also move while nobody waits — a JavaScript spell computing while its Promises are
+in flight, a Lua callback running while parallel workflow steps are pending. A background
+thread covers that: when tracked work is outstanding and nobody has taken the baton for a
+short grace period, it takes the baton and runs the loop until the work is done or a waiting
+thread asks for the baton back. That thread starts only when first needed: a spell that makes
+no async call never starts it, and one whose calls all finish at once never does either.
+
+Only the baton holder touches the loop (creates tasks, cancels them); any other thread goes
+through ``call_soon_threadsafe`` (``submit``), which wakes whoever is running it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
-from collections.abc import Awaitable, Coroutine
-from concurrent.futures import Future
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import asyncio
+    from concurrent.futures import Future
 
-__all__ = ["LoopThread"]
+__all__ = ["GRACE_SECONDS", "LoopThread", "as_coroutine", "foreign_loop_running"]
 
 T = TypeVar("T")
+
+#: How long outstanding work may wait for the thread that released the baton to come back
+#: before the background thread takes over (long enough for a JS spell to get from starting
+#: a call to awaiting it, short against any I/O).
+GRACE_SECONDS = 0.001
+#: ``start_task`` runs a full loop iteration at least this often, so timers, I/O and other
+#: ready callbacks keep moving (and cancelled timer handles get dropped) during long runs of
+#: calls that each finish in their first step.
+_FULL_ITERATION_EVERY = 32
+_TASK_NAME = "llmspell-call"
 
 
 async def _await(awaitable: Awaitable[T]) -> T:
     return await awaitable
 
 
+def as_coroutine(awaitable: Awaitable[T]) -> Coroutine[Any, Any, T]:
+    """``awaitable`` as a coroutine (tasks need one; ``anext(...)`` is not)."""
+    if type(awaitable) is CoroutineType or isinstance(awaitable, Coroutine):
+        return awaitable  # pyright: ignore[reportUnknownVariableType]
+    return _await(awaitable)
+
+
+def foreign_loop_running() -> bool:
+    """Whether this thread already runs an event loop (Jupyter, an async caller)."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class LoopThread:
-    """Starts lazily; ``close`` cancels what is left and joins the thread."""
+    """One event loop and the baton that says which thread may run it.
+
+    ``acquire``/``release`` bracket running the loop on the calling thread; ``track`` marks a
+    task as work that must keep moving when nobody waits; ``submit``/``run`` work from any
+    thread. ``close`` cancels what is left and stops the background thread.
+    """
 
     def __init__(self, name: str = "llmspell-loop") -> None:
         self._name = name
-        self._lock = threading.Lock()
+        self._cond = threading.Condition(threading.Lock())
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._driver: int | None = None  # thread ident holding the baton
+        self._waiting = 0  # threads blocked in acquire
+        self._sessions = 0  # baton hand-outs, so the background thread sees activity
+        self._outstanding = 0  # tracked tasks not finished yet
+        self._urgent = False  # someone waits on the background thread: skip the grace
+        self._background: threading.Thread | None = None
+        self._background_id: int | None = None
+        self._background_idle = False
+        self._yield_asked = False
+        self._closing = False
+        #: The loop's ready queue, ``_set_running_loop`` and async-generator hooks, captured
+        #: inside a real iteration: what ``start_task`` needs to run a first step itself.
+        self._quick: tuple[deque[Any], Callable[[Any], None], tuple[Any, Any]] | None = None
+        self._quick_steps = 0
+        self._in_quick_step = False
 
     @property
     def started(self) -> bool:
+        """Whether the loop exists (an async call has been made)."""
         return self._loop is not None
 
     @property
     def thread_id(self) -> int | None:
-        return self._thread.ident if self._thread is not None else None
+        """The background thread's ident, once it has started."""
+        return self._background_id
 
     def loop(self) -> asyncio.AbstractEventLoop:
-        """The running loop, starting the thread on first use."""
-        if self._loop is not None:
-            return self._loop
-        with self._lock:
+        """The event loop, created on first use (no thread is started for it)."""
+        loop = self._loop
+        if loop is not None:
+            return loop
+        with self._cond:
             if self._loop is None:
                 import asyncio
 
-                loop = asyncio.new_event_loop()
-                ready = threading.Event()
-
-                def main() -> None:
-                    asyncio.set_event_loop(loop)
-                    loop.call_soon(ready.set)
-                    loop.run_forever()
-
-                thread = threading.Thread(target=main, name=self._name, daemon=True)
-                thread.start()
-                ready.wait()
-                self._thread = thread
-                self._loop = loop
+                self._loop = asyncio.new_event_loop()
+                self._closing = False
             return self._loop
 
+    def running_here(self) -> bool:
+        """Whether the calling thread is inside the loop right now (in a task or callback)."""
+        if self._driver != threading.get_ident() or self._loop is None:
+            return False
+        return self._in_quick_step or self._loop.is_running()
+
+    # -- the baton ----------------------------------------------------------------------------
+    def acquire(self, *, wait: bool = True) -> asyncio.AbstractEventLoop | None:
+        """Take the baton for this thread and return the loop to run.
+
+        The background thread is asked to hand the baton over. None when another thread is
+        running the loop for itself (it will run our work too: use ``submit``) or — with
+        ``wait=False`` — when the baton is not free right now. A thread that runs an event
+        loop of its own must not call this (see ``foreign_loop_running``).
+        """
+        loop = self.loop()
+        me = threading.get_ident()
+        with self._cond:
+            if self._driver is None and not self._waiting:
+                self._driver = me
+                self._sessions += 1
+                return loop
+        if self._driver == me:
+            from llmspell_core.errors import LLMSpellError
+
+            raise LLMSpellError(
+                "a blocking llmspell call was made from inside the runtime loop; await it instead",
+                code="DEADLOCK",
+            )
+        if not wait:
+            return None
+        with self._cond:
+            self._waiting += 1
+            try:
+                while self._driver is not None:
+                    if self._driver != self._background_id:
+                        return None
+                    if not self._yield_asked:
+                        self._yield_asked = True
+                        loop.call_soon_threadsafe(self._yield_background)
+                    self._cond.wait()
+            finally:
+                self._waiting -= 1
+            self._driver = me
+            self._sessions += 1
+            return loop
+
+    def release(self) -> None:
+        """Give the baton back; outstanding work goes to the background thread."""
+        with self._cond:
+            self._driver = None
+            if self._waiting:
+                self._cond.notify_all()
+            elif self._outstanding:
+                self._call_background()
+
+    @staticmethod
+    def step(loop: asyncio.AbstractEventLoop) -> None:
+        """Run one iteration of ``loop`` on this thread (the baton holder's)."""
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+
+    def start_task(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """A task for ``coro``, its first step already run here (baton holder).
+
+        Most API calls finish in their first step. A full loop iteration (``step``) costs a
+        few µs of bookkeeping and a ``select`` call, a sizeable part of a cheap call, so the
+        new task's first step — which ``create_task`` has just queued — is taken off the
+        ready queue and run directly, with the loop set as running and its async-generator
+        hooks installed, just as an iteration would run it. This leans on two long-stable
+        asyncio internals (``_ready``, ``Handle._run``); if they ever change shape, or the
+        queued step is not this task's, a full iteration runs instead.
+        """
+        loop = self.loop()
+        task = loop.create_task(coro, name=_TASK_NAME)  # a fixed name: no formatting per call
+        quick = self._quick
+        self._quick_steps += 1
+        if quick is None or self._quick_steps >= _FULL_ITERATION_EVERY:
+            self._full_step(loop)
+            return task
+        ready, set_running_loop, hooks = quick
+        handle: Any = ready[-1] if ready else None
+        try:
+            ours = handle._callback.__self__ is task
+        except AttributeError:
+            ours = False
+        if not ours:
+            self._full_step(loop)
+            return task
+        ready.pop()
+        previous = sys.get_asyncgen_hooks()
+        sys.set_asyncgen_hooks(*hooks)
+        set_running_loop(loop)
+        self._in_quick_step = True
+        try:
+            handle._run()
+        finally:
+            self._in_quick_step = False
+            set_running_loop(None)
+            sys.set_asyncgen_hooks(*previous)
+        return task
+
+    def _full_step(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._quick_steps = 0
+        if self._quick is None:
+
+            def capture() -> None:
+                from asyncio import events
+
+                ready: Any = getattr(loop, "_ready", None)
+                if isinstance(ready, deque):
+                    hooks = sys.get_asyncgen_hooks()
+                    setter = events._set_running_loop  # pyright: ignore[reportPrivateUsage]
+                    self._quick = (ready, setter, (hooks.firstiter, hooks.finalizer))
+
+            loop.call_soon(capture)
+        self.step(loop)
+
+    def track(self, task: asyncio.Future[Any]) -> None:
+        """Count ``task`` as work that must keep moving when nobody waits (baton holder)."""
+        with self._cond:
+            self._outstanding += 1
+        task.add_done_callback(self._untrack)
+
+    def _untrack(self, _task: object = None) -> None:
+        with self._cond:
+            self._outstanding -= 1
+            idle = self._outstanding == 0
+        if idle and threading.get_ident() == self._background_id and self._loop is not None:
+            self._loop.stop()  # nothing left to move: park the loop, free the baton
+
+    # -- the background thread ----------------------------------------------------------------
+    def _call_background(self) -> None:
+        """Make sure the background thread will look at the work (``_cond`` held)."""
+        if self._background is None:
+            thread = threading.Thread(target=self._background_main, name=self._name, daemon=True)
+            self._background = thread
+            thread.start()
+        elif self._background_idle:
+            self._cond.notify_all()
+
+    def _yield_background(self) -> None:
+        """Runs on the loop: stop it if the background thread is the one running it."""
+        if threading.get_ident() == self._background_id and self._loop is not None:
+            self._loop.stop()
+
+    def _background_main(self) -> None:
+        self._background_id = threading.get_ident()
+        while True:
+            with self._cond:
+                while not self._closing and not (self._outstanding and self._driver is None):
+                    self._background_idle = True
+                    self._cond.wait()
+                self._background_idle = False
+                if self._closing:
+                    return
+                urgent, self._urgent = self._urgent, False
+                seen = self._sessions
+            if not urgent:
+                time.sleep(GRACE_SECONDS)  # the releasing thread usually comes right back
+            with self._cond:
+                if self._closing:
+                    return
+                busy = self._driver is not None or self._waiting or not self._outstanding
+                if busy or (not urgent and self._sessions != seen):
+                    continue
+                self._driver = self._background_id
+                self._sessions += 1
+                self._yield_asked = False
+                loop = self._loop
+            try:
+                if loop is not None:
+                    loop.run_forever()
+            except Exception:  # keep the thread: work left behind still needs moving
+                import logging
+
+                logging.getLogger(__name__).exception("the runtime loop stopped with an error")
+            finally:
+                with self._cond:
+                    self._driver = None
+                    self._yield_asked = False
+                    self._cond.notify_all()
+
+    # -- any thread ---------------------------------------------------------------------------
     def submit(self, awaitable: Awaitable[T]) -> Future[T]:
-        """Schedule ``awaitable`` on the loop; the future completes when it does."""
+        """Schedule ``awaitable`` on the loop from any thread; whoever runs the loop runs it."""
         import asyncio
 
-        coro: Coroutine[Any, Any, T] = (
-            awaitable if asyncio.iscoroutine(awaitable) else _await(awaitable)  # type: ignore[assignment]
-        )
-        return asyncio.run_coroutine_threadsafe(coro, self.loop())
+        loop = self.loop()
+        with self._cond:
+            self._outstanding += 1
+            self._urgent = True
+            if self._driver is None:
+                self._call_background()
+        try:
+            return asyncio.run_coroutine_threadsafe(self._counted(as_coroutine(awaitable)), loop)
+        except BaseException:
+            self._untrack()
+            raise
+
+    async def _counted(self, coro: Coroutine[Any, Any, T]) -> T:
+        try:
+            return await coro
+        finally:
+            # counted off one iteration later, with the task's own done callbacks (which
+            # hand the result to the submitter): stopping the loop now would strand them
+            asyncio_loop = self._loop
+            if asyncio_loop is not None:
+                asyncio_loop.call_soon(self._untrack)
+            else:
+                self._untrack()
 
     def run(self, awaitable: Awaitable[T], timeout: float | None = None) -> T:
-        """Run ``awaitable`` on the loop and wait for it (not from the loop's own thread)."""
-        return self.submit(awaitable).result(timeout)
+        """Run ``awaitable`` to completion from any thread, on this thread when the baton is
+        free (not from inside the loop)."""
+        import asyncio
+
+        loop = None if foreign_loop_running() else self.acquire()
+        if loop is None:
+            return self.submit(awaitable).result(timeout)
+        try:
+            return loop.run_until_complete(asyncio.wait_for(as_coroutine(awaitable), timeout))
+        finally:
+            self.release()
 
     def close(self, timeout: float = 5.0) -> None:
-        """Cancel leftover tasks, stop the loop and join its thread."""
-        with self._lock:
-            loop, thread = self._loop, self._thread
-            self._loop = self._thread = None
-        if loop is None or thread is None:
+        """Cancel leftover tasks, stop the background thread and close the loop."""
+        loop = self._loop
+        if loop is None:
             return
         import asyncio
 
@@ -92,13 +358,34 @@ class LoopThread:
             tasks = [t for t in asyncio.all_tasks() if t is not current]
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if tasks:
+                await asyncio.wait(tasks, timeout=timeout)
             await loop.shutdown_asyncgens()
 
-        if thread is not threading.current_thread():
+        inside = self.running_here()
+        if not inside:
             with contextlib.suppress(Exception):  # best effort: the loop is going away anyway
-                asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout)
-        if not loop.is_running():
+                baton = None if foreign_loop_running() else self.acquire()
+                if baton is None:
+                    self.submit(shutdown()).result(timeout)
+                else:
+                    try:
+                        baton.run_until_complete(shutdown())
+                    finally:
+                        self.release()
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+            background = self._background
+            if self._driver is not None and self._driver == self._background_id:
+                loop.call_soon_threadsafe(self._yield_background)
+        if background is not None and background is not threading.current_thread():
+            background.join(timeout)
+        with self._cond:
+            self._loop = None
+            self._background = self._background_id = None
+            self._outstanding = 0
+        if inside:
+            loop.call_soon(loop.stop)
+        elif not loop.is_running():
             loop.close()

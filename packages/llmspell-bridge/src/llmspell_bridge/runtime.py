@@ -1,9 +1,10 @@
 """``ScriptRuntime``: runs spells in any installed engine with the llmspell API injected.
 
-One runtime owns one asyncio loop (on its own thread, started on first use), the services
-(tools, agents, workflows, providers) and the state store; each ``run_*`` call gets a fresh,
-sandboxed interpreter. Heavy pieces — the loop, the registry-backed catalog, the pydantic
-config — are built only when a spell first needs them.
+One runtime owns one asyncio loop (created on first use and run by whichever thread waits on
+it — the spell's own, mostly; see ``loop.py``), the services (tools, agents, workflows,
+providers) and the state store; each ``run_*`` call gets a fresh, sandboxed interpreter.
+Heavy pieces — the loop, the registry-backed catalog, the pydantic config — are built only
+when a spell first needs them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from llmspell_core.registry import Registry, registry
 from llmspell_core.script_api import GlobalContext
 
 if TYPE_CHECKING:
+    from llmspell_bridge.session import ScriptSession
     from llmspell_core.config import LLMSpellConfig
     from llmspell_core.context import ExecutionContext
     from llmspell_core.services import Services
@@ -90,9 +92,10 @@ class ScriptRuntime:
     @property
     def state(self) -> StateStore:
         if self._state is None:
-            from llmspell_core.state import InMemoryStateStore
+            from llmspell_core.state import create_state_store
 
-            self._state = InMemoryStateStore()
+            # no config: in memory, without building the pydantic config just to say so
+            self._state = create_state_store(None if self._config is None else self._config.state)
         return self._state
 
     @property
@@ -212,6 +215,16 @@ class ScriptRuntime:
                 instance.close()
             finally:
                 host.close()
+
+    def session(self, engine: str | None = None, chunk_name: str = "<repl>") -> ScriptSession:
+        """One interpreter kept across ``run`` calls, so globals persist (``llmspell repl``)."""
+        if self._closed:
+            raise UsageError("this ScriptRuntime is closed")
+        from llmspell_bridge.session import ScriptSession
+
+        return ScriptSession(
+            self, engine, chunk_name, loop=self._loop, stdout=self._stdout, stderr=self._stderr
+        )
 
     def cancel(self, reason: str = "interrupted") -> None:
         """Stop the spell that is running now (thread- and signal-safe); no-op when idle."""

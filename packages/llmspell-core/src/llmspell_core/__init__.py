@@ -5,7 +5,6 @@ contract: a third-party engine, provider or tool pack needs nothing else.
 """
 
 import importlib
-from importlib.metadata import version as _version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -68,7 +67,8 @@ if TYPE_CHECKING:
         ScriptFunction,
     )
     from llmspell_core.services import ResolvedModel, Services
-    from llmspell_core.state import InMemoryStateStore, StateStore
+    from llmspell_core.sqlite_state import SqliteStateStore
+    from llmspell_core.state import InMemoryStateStore, StateStore, create_state_store
     from llmspell_core.tool import Tool, ToolPack
     from llmspell_core.tool_types import SecurityLevel, ToolOutput, ToolSpec
     from llmspell_core.usage import Usage
@@ -147,6 +147,8 @@ _LAZY: dict[str, str] = {
     "Services": "llmspell_core.services",
     "InMemoryStateStore": "llmspell_core.state",
     "StateStore": "llmspell_core.state",
+    "create_state_store": "llmspell_core.state",
+    "SqliteStateStore": "llmspell_core.sqlite_state",
     "Tool": "llmspell_core.tool",
     "ToolPack": "llmspell_core.tool",
     "SecurityLevel": "llmspell_core.tool_types",
@@ -161,6 +163,12 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # importlib.metadata costs ~15 ms: only when asked
+        from importlib.metadata import version
+
+        value = version("llmspell-core")
+        globals()["__version__"] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'llmspell_core' has no attribute {name!r}")
@@ -173,7 +181,7 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__version__ = _version("llmspell-core")
+__version__: str  # read from the distribution metadata on first access (see __getattr__)
 
 __all__ = [
     "GROUPS",
@@ -237,6 +245,7 @@ __all__ = [
     "SecurityError",
     "SecurityLevel",
     "Services",
+    "SqliteStateStore",
     "StateConfig",
     "StateStore",
     "TimeoutError",
@@ -255,6 +264,7 @@ __all__ = [
     "WorkflowFactory",
     "WorkflowResult",
     "__version__",
+    "create_state_store",
     "import_optional",
     "registry",
 ]

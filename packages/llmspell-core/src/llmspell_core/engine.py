@@ -23,6 +23,10 @@ class EngineCapabilities:
     modules: bool = False
     memory_limit: bool = True
     timeout: bool = True
+    #: ``execute`` may run again on the same instance once the last call returned — even one
+    #: that was cancelled or timed out — and sees the globals earlier calls left (``llmspell
+    #: repl`` needs this).
+    reusable: bool = False
 
 
 @dataclass
@@ -90,7 +94,7 @@ class ScriptEngine(ABC):
     """Runs scripts of one language on the calling thread. Not thread-safe by design.
 
     Lifecycle: ``__init__(limits)``, ``inject(api)`` once, ``execute`` (once per instance in
-    the runtime), ``close``. ``execute`` must stop the script with ``TimeoutError`` once
+    the runtime; again and again in a REPL session when ``capabilities.reusable``), ``close``. ``execute`` must stop the script with ``TimeoutError`` once
     ``limits.timeout_seconds`` have passed since it began (even inside ``pcall``/``try``), with
     ``ResourceLimitError`` past ``max_memory_mb``, with a catchable script error past
     ``max_recursion_depth``, and with ``api.host.interruption()`` when the host reports one.

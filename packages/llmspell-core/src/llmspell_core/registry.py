@@ -1,21 +1,32 @@
 """Plugins found through entry points (architecture §2).
 
 Built-ins register exactly like third-party plugins, so the registry is the only way one
-package reaches another's implementations. Each group is scanned once; an entry is imported
-only when asked for, which keeps ``llmspell run hello.lua`` from paying for unused SDKs.
+package reaches another's implementations. An entry is imported only when asked for, which
+keeps ``llmspell run hello.lua`` from paying for unused SDKs.
+
+Finding the entries is on every start-up's path, so the installed distributions are read
+once for all groups, straight from their ``*.dist-info/entry_points.txt`` files on
+``sys.path`` — the layout ``importlib.metadata`` itself reads — without importing
+``importlib.metadata`` (~15 ms with the ``email`` parser it pulls in). Anything that layout
+does not cover (a zip on ``sys.path``, an import hook that provides distributions) makes the
+registry fall back to ``importlib.metadata``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import sys
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from llmspell_core.errors import MissingExtraError, NotFoundError, PluginConflictError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = [
     "FIRST_PARTY",
@@ -68,11 +79,168 @@ class PluginInfo:
     error: str | None = None
 
 
+class _Loadable(Protocol):
+    """What the registry needs of an entry point (``importlib.metadata.EntryPoint`` fits)."""
+
+    @property
+    def extras(self) -> list[str]: ...
+
+    def load(self) -> Any: ...
+
+
+#: ``module:attr.path [extra1, extra2]``, as ``importlib.metadata.EntryPoint`` reads it.
+_ENTRY_VALUE = re.compile(
+    r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$"
+)
+
+
+class _FileEntryPoint:
+    """An entry point read from an ``entry_points.txt`` file."""
+
+    __slots__ = ("group", "name", "value")
+
+    def __init__(self, name: str, value: str, group: str) -> None:
+        self.name = name
+        self.value = value
+        self.group = group
+
+    def __repr__(self) -> str:
+        return f"EntryPoint(name={self.name!r}, value={self.value!r}, group={self.group!r})"
+
+    @property
+    def extras(self) -> list[str]:
+        match = _ENTRY_VALUE.match(self.value)
+        return re.findall(r"\w+", match["extras"] or "") if match else []
+
+    def load(self) -> Any:
+        import importlib
+
+        match = _ENTRY_VALUE.match(self.value)
+        if match is None:
+            raise ImportError(f"malformed entry point value {self.value!r}")
+        obj: Any = importlib.import_module(match["module"])
+        for attr in (match["attr"] or "").split("."):
+            if attr:
+                obj = getattr(obj, attr)
+        return obj
+
+
+class _Dist:
+    """An installed distribution that declares entry points."""
+
+    __slots__ = ("groups", "name", "named", "path", "version")
+
+    def __init__(self, path: str, name: str, groups: dict[str, list[tuple[str, str]]]) -> None:
+        self.path = path  # its .dist-info / .egg-info directory
+        self.name = name  # normalised from the directory name until _fill_names reads METADATA
+        self.version = "?"
+        self.groups = groups
+        self.named = False
+
+
 @dataclass
 class _Entry:
     info: PluginInfo
-    entry_point: EntryPoint | None
+    entry_point: _Loadable | None
     others: list[PluginInfo]
+
+
+def _header_fields(path: str) -> tuple[str | None, str | None]:
+    """``Name`` and ``Version`` from a METADATA / PKG-INFO file's headers."""
+    name = version = None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.strip():
+                    break  # the headers end at the first blank line
+                key, _, value = line.partition(":")
+                if key == "Name":
+                    name = value.strip()
+                elif key == "Version":
+                    version = value.strip()
+                if name is not None and version is not None:
+                    break
+    except OSError:
+        pass
+    return name, version
+
+
+def _read_entry_points(path: str) -> dict[str, list[tuple[str, str]]]:
+    """``entry_points.txt`` (INI sections of ``name = value``) as {group: [(name, value)]}."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] | None = None
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for raw in handle:
+            line = raw.strip()
+            if not line or line[0] in "#;":
+                continue
+            if line[0] == "[" and line[-1] == "]":
+                current = groups.setdefault(line[1:-1].strip(), [])
+                continue
+            name, sep, value = line.partition("=")
+            if sep and current is not None:
+                current.append((name.strip(), value.strip()))
+    return groups
+
+
+def _metadata_dirs(entry: str) -> Iterator[tuple[str, str]]:
+    """(normalised name, directory) for each distribution directly inside ``entry``."""
+    try:
+        names = os.listdir(entry or ".")
+    except OSError:
+        return
+    infos: list[tuple[str, str]] = []
+    eggs: list[tuple[str, str]] = []
+    for item in names:
+        low = item.lower()
+        if low.endswith(".dist-info"):
+            infos.append((_normalize(item[:-10].partition("-")[0]), item))
+        elif low.endswith(".egg-info"):
+            eggs.append((_normalize(item[:-9].partition("-")[0]), item))
+    for normalized, item in (*infos, *eggs):
+        yield normalized, os.path.join(entry, item)
+
+
+def _plain_sys_path() -> bool:
+    """Whether every distribution is a directory on ``sys.path`` (what the fast scan reads)."""
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is not PathFinder and hasattr(finder, "find_distributions"):
+            return False
+    return not any(entry and os.path.isfile(entry) for entry in sys.path)
+
+
+def _scan_distributions() -> list[_Dist] | None:
+    """Every distribution with entry points, first on ``sys.path`` winning (as
+    ``importlib.metadata`` does); None when the fast scan does not apply."""
+    if not _plain_sys_path():
+        return None
+    seen: set[str] = set()
+    found: list[_Dist] = []
+    for entry in sys.path:
+        for normalized, directory in _metadata_dirs(entry):
+            if normalized in seen:
+                continue
+            seen.add(normalized)
+            try:
+                groups = _read_entry_points(os.path.join(directory, "entry_points.txt"))
+            except OSError:
+                continue  # no entry points (or not a directory)
+            if groups:
+                found.append(_Dist(directory, normalized, groups))
+    return found
+
+
+def _fill_names(dist: _Dist) -> None:
+    """The distribution's own spelling of its name, and its version (read on demand)."""
+    dist.named = True
+    for header in ("METADATA", "PKG-INFO"):
+        name, version = _header_fields(os.path.join(dist.path, header))
+        if name is not None:
+            dist.name = name
+            dist.version = version or "?"
+            return
 
 
 class Registry:
@@ -80,6 +248,8 @@ class Registry:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._distributions: list[_Dist] | None = None
+        self._fast_scan = True
         self._scanned: dict[str, dict[str, _Entry]] = {}
         self._loaded: dict[tuple[str, str], Any] = {}
         self._overrides: dict[tuple[str, str], Any] = {}
@@ -98,10 +268,7 @@ class Registry:
                 return cached
             allowed = self._allowed()
             found: dict[str, _Entry] = {}
-            for ep in entry_points(group=group):
-                dist = ep.dist
-                dist_name = dist.name if dist is not None else "<unknown>"
-                version = dist.version if dist is not None else "?"
+            for ep, dist_name, version in self._group_entries(group):
                 info = PluginInfo(group, ep.name, ep.value, dist_name, version)
                 norm = _normalize(dist_name)
                 if allowed is not None and norm not in FIRST_PARTY and norm not in allowed:
@@ -125,11 +292,35 @@ class Registry:
             self._scanned[group] = found
             return found
 
+    def _group_entries(self, group: str) -> Iterable[tuple[_FileEntryPoint | EntryPoint, str, str]]:
+        """(entry point, distribution name, version) for every entry in ``group``."""
+        if self._fast_scan and self._distributions is None:
+            self._distributions = _scan_distributions()
+            self._fast_scan = self._distributions is not None
+        if self._distributions is None:
+            from importlib.metadata import entry_points
+
+            for ep in entry_points(group=group):
+                dist = ep.dist
+                name = dist.name if dist is not None else "<unknown>"
+                yield ep, name, dist.version if dist is not None else "?"
+            return
+        for dist in self._distributions:
+            entries = dist.groups.get(group)
+            if not entries:
+                continue
+            if not dist.named:
+                _fill_names(dist)
+            for name, value in entries:
+                yield _FileEntryPoint(name, value, group), dist.name, dist.version
+
     def clear_cache(self) -> None:
         """Forget scans and loaded objects (after installing a plugin at run time, in tests)."""
         with self._lock:
             self._scanned.clear()
             self._loaded.clear()
+            self._distributions = None
+            self._fast_scan = True
 
     # -- queries -------------------------------------------------------------------------
     def names(self, group: str) -> list[str]:

@@ -11,25 +11,46 @@ single-threaded version for tests and third-party engines used without the bridg
 from __future__ import annotations
 
 import builtins
+import sys
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import asyncio
+    from concurrent.futures import Future
 
     from llmspell_core.errors import LLMSpellError
 
-__all__ = ["Done", "HostedScriptFunction", "InlineHost", "ScriptHost"]
+__all__ = [
+    "Done",
+    "HostedScriptFunction",
+    "InlineHost",
+    "Outcome",
+    "ScriptHost",
+    "is_pending_promise",
+]
 
 T = TypeVar("T")
 
 #: Receives ``(result, None)`` or ``(None, error)`` on the script thread.
 Done = Callable[[Any, BaseException | None], None]
+
+#: A call's ``(result, None)`` or ``(None, error)``, when ``start_eager`` has it at once.
+Outcome = tuple[Any, BaseException | None]
+
+
+def is_pending_promise(value: object) -> bool:
+    """Whether ``value`` is a ``concurrent.futures.Future`` (a JS Promise still pending).
+
+    Checked without importing ``concurrent.futures`` (a few ms on every start-up): if the
+    module is not loaded yet, nothing can be one of its futures.
+    """
+    module = sys.modules.get("concurrent.futures")
+    return module is not None and isinstance(value, module.Future)
 
 
 class ScriptHost(ABC):
@@ -48,6 +69,16 @@ class ScriptHost(ABC):
     @abstractmethod
     def start(self, awaitable: Awaitable[Any], done: Done) -> None:
         """Begin ``awaitable`` without waiting; ``done`` runs later, inside ``pump``."""
+
+    def start_eager(self, awaitable: Awaitable[Any], done: Done) -> Outcome | None:
+        """Like ``start``, but a call that can finish without waiting on I/O may finish now.
+
+        Returns its outcome (and ``done`` is never called), or None when the call is still
+        running (``done`` runs later, inside ``pump``). Lets an engine settle a Promise in
+        place instead of a round trip through ``pump``; hosts that cannot do that start.
+        """
+        self.start(awaitable, done)
+        return None
 
     @abstractmethod
     def pump(self, timeout: float | None = None) -> bool:
@@ -118,7 +149,7 @@ class HostedScriptFunction:
 
     def call_sync(self, *args: Any) -> Any:
         result = self._host.call_on_script_thread(lambda: self._invoke(*args))
-        if isinstance(result, Future):
+        if is_pending_promise(result):
             from llmspell_core.errors import ValidationError
 
             result.cancel()
@@ -216,8 +247,9 @@ class InlineHost(ScriptHost):
         import asyncio
 
         result = fn()
-        if isinstance(result, Future):
-            return await asyncio.wrap_future(result)  # pyright: ignore[reportUnknownArgumentType]
+        if is_pending_promise(result):
+            future: Future[Any] = result  # pyright: ignore[reportAssignmentType]
+            return await asyncio.wrap_future(future)
         return result
 
     def call_on_script_thread(self, fn: Callable[[], T]) -> T:

@@ -4,7 +4,7 @@ Small, dependency-free building blocks shared by providers, tools, workflows and
 every failure is raised as an ``llmspell_core.errors`` type so it reaches scripts with a code.
 """
 
-from importlib.metadata import version as _version
+from typing import Any
 
 from llmspell_utils.atomic import atomic_write_bytes, atomic_write_text
 from llmspell_utils.concurrency import concurrent_map
@@ -30,7 +30,7 @@ from llmspell_utils.timeouts import (
 )
 from llmspell_utils.tomlutil import load_toml, loads_toml
 
-__version__ = _version("llmspell-utils")
+__version__: str  # read from the distribution metadata on first access (see __getattr__)
 
 __all__ = [
     "ALLOWED_PATHS_KEY",
@@ -61,3 +61,15 @@ __all__ = [
     "uuid7_unix_ms",
     "with_timeout",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
+    # version string that is rarely read.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value = version("llmspell-utils")
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

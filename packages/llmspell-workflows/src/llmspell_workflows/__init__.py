@@ -5,7 +5,7 @@ JSON-like spec (spell-api §5) by ``Services.create_workflow(kind, spec)``; the 
 are the same factories for Python users.
 """
 
-from importlib.metadata import version as _version
+from typing import Any
 
 from llmspell_workflows.base import BaseWorkflow, WorkflowSpec
 from llmspell_workflows.kinds import (
@@ -17,7 +17,7 @@ from llmspell_workflows.kinds import (
 )
 from llmspell_workflows.tool import WorkflowTool
 
-__version__ = _version("llmspell-workflows")
+__version__: str  # read from the distribution metadata on first access (see __getattr__)
 
 __all__ = [
     "BaseWorkflow",
@@ -30,3 +30,15 @@ __all__ = [
     "WorkflowTool",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
+    # version string that is rarely read.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value = version("llmspell-workflows")
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -59,6 +59,34 @@ _FRAME = re.compile(r"^\s*at (?P<name>[^\s(]*)\s*\((?P<where>[^)]*)\)", re.M)
 _SYNTAX_LINE = re.compile(r"^\s*at <input>:(\d+)", re.M)
 
 
+_SCALARS: frozenset[type[Any]] = frozenset({str, int, float, bool, type(None)})
+#: One encoder for the hot path (``json.dumps(..., allow_nan=False)`` builds one per call).
+_ENCODE = json.JSONEncoder(allow_nan=False).encode
+
+
+def _json_ready(value: Any, depth: int) -> bool:
+    """Whether ``json.dumps(value)`` already gives what ``_encode`` would: only JSON data with
+    string keys, nested less than ``MAX_DEPTH`` deep (floats are checked by ``allow_nan``)."""
+    kind = type(value)  # pyright: ignore[reportUnknownVariableType]
+    if kind is dict:
+        if depth >= MAX_DEPTH:
+            return False
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            if type(item) not in _SCALARS and not _json_ready(item, depth + 1):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        if depth >= MAX_DEPTH:
+            return False
+        for item in value:
+            if type(item) not in _SCALARS and not _json_ready(item, depth + 1):
+                return False
+        return True
+    return kind in _SCALARS
+
+
 class _Finish:
     def __init__(self) -> None:
         self.done = False
@@ -96,7 +124,7 @@ class JavaScriptEngine(ScriptEngine):
 
     @property
     def capabilities(self) -> EngineCapabilities:
-        return EngineCapabilities(async_calls=True, streaming=True, modules=False)
+        return EngineCapabilities(async_calls=True, streaming=True, modules=False, reusable=True)
 
     # -- setup -------------------------------------------------------------------------------
     def inject(self, api: ScriptApi) -> None:
@@ -223,6 +251,11 @@ class JavaScriptEngine(ScriptEngine):
         return {"message": error.message, "code": error.code, "id": ident}
 
     def _ok_text(self, value: Any) -> str:
+        if _json_ready(value, 0):  # plain data: straight to the C encoder
+            try:
+                return _ENCODE({"ok": value})
+            except ValueError:  # NaN or an infinity: _encode turns them into null
+                pass
         marked = [False]
         data = self._encode(value, 0, marked)
         return json.dumps({"ok": data, "r": 1} if marked[0] else {"ok": data}, allow_nan=False)
@@ -244,23 +277,30 @@ class JavaScriptEngine(ScriptEngine):
         return ident
 
     def _start(self, qualname: str, awaitable: Any, encode: Any = None) -> str:
-        """Begin ``awaitable``; its outcome settles the JS Promise waiting on the call id."""
+        """Begin ``awaitable``; its outcome settles the JS Promise waiting on the call id.
+
+        A call that finishes at once (no I/O) answers ``{"now": <outcome>}`` instead, and
+        the prelude settles the Promise in place: no trip through the job queue and ``pump``.
+        """
         assert self._host is not None
         ident = self._new_call()
+
+        def outcome_text(value: Any, error: BaseException | None) -> str:
+            if error is not None:
+                return self._err_text(qualname, error)
+            try:
+                return encode(value) if encode is not None else self._ok_text(value)
+            except BaseException as exc:
+                return self._err_text(qualname, exc)
 
         def done(value: Any, error: BaseException | None) -> None:
             if self._ctx is None:
                 return
-            if error is not None:
-                text = self._err_text(qualname, error)
-            else:
-                try:
-                    text = encode(value) if encode is not None else self._ok_text(value)
-                except BaseException as exc:
-                    text = self._err_text(qualname, exc)
-            self._internal["settle"](ident, text)
+            self._internal["settle"](ident, outcome_text(value, error))
 
-        self._host.start(awaitable, done)
+        now = self._host.start_eager(awaitable, done)
+        if now is not None:
+            return '{"now":' + outcome_text(*now) + "}"
         return json.dumps({"ok": ident})
 
     def _start_call(self, fid: int, args_text: Any) -> str:
@@ -269,13 +309,11 @@ class JavaScriptEngine(ScriptEngine):
             result = fn.impl(*self._decode(args_text))
         except BaseException as exc:
             return self._err_text(qualname, exc)
-        if not hasattr(result, "__await__"):
-            ready = result
-
-            async def immediate() -> Any:
-                return ready
-
-            return self._start(qualname, immediate())
+        if not hasattr(result, "__await__"):  # a plain function: its Promise is settled now
+            try:
+                return '{"now":' + self._ok_text(result) + "}"
+            except BaseException as exc:
+                return self._err_text(qualname, exc)
         return self._start(qualname, result)
 
     def _start_next(self, sid: int) -> str:
@@ -392,7 +430,10 @@ class JavaScriptEngine(ScriptEngine):
     def _decode(self, text: Any) -> list[Any]:
         if not isinstance(text, str):
             return []
-        values = json.loads(text, object_hook=self._revive_object)
+        if MARK in text:
+            values = json.loads(text, object_hook=self._revive_object)
+        else:  # nothing to revive: no Python call per object
+            values = json.loads(text)
         return values if isinstance(values, list) else [values]  # pyright: ignore[reportUnknownVariableType]
 
     def _revive_object(self, obj: dict[str, Any]) -> Any:
@@ -516,6 +557,8 @@ class JavaScriptEngine(ScriptEngine):
         if self._ctx is None or self._quickjs is None or self._host is None:
             raise LLMSpellError("inject() must be called before execute()", code="USAGE_ERROR")
         self._chunk = chunk_name
+        self._stop, self._stop_base = None, None  # a REPL's earlier line may have been stopped
+        self._finish = _Finish()
         timeout = self.limits.timeout_seconds
         self._deadline = None if timeout is None else time.monotonic() + timeout
         wrapped = wrap_spell(source, chunk_name)

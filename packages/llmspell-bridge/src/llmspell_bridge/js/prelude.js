@@ -76,8 +76,25 @@
     return out;
   }
 
+  // Whether JSON.stringify(v) already gives what llmspell$enc would: plain JSON data only
+  // (no functions, API objects, dates, undefined, NaN), so the copy can be skipped.
+  function llmspell$plain(v, depth) {
+    if (v === null) return true;
+    const t = typeof v;
+    if (t === "string" || t === "boolean") return true;
+    if (t === "number") return Number.isFinite(v);
+    if (t !== "object" || depth >= MAX_DEPTH) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (!llmspell$plain(v[i], depth + 1)) return false;
+      return true;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype || objRefs.has(v)) return false;
+    for (const k in v) if (!llmspell$plain(v[k], depth + 1)) return false;
+    return true;
+  }
+
   function llmspell$encode(v) {
-    return nativeStringify(llmspell$enc(v, 0, new Set()));
+    return nativeStringify(llmspell$plain(v, 0) ? v : llmspell$enc(v, 0, new Set()));
   }
 
   // values: Python envelopes -> JS ------------------------------------------------------------
@@ -103,45 +120,54 @@
   }
 
   // API functions, objects and streams ----------------------------------------------------------
-  function llmspell$begin(op, a, b, site) {
+  // Errors made here, synchronously, carry the caller's stack themselves; a call still
+  // running keeps an Error made now (`site`) so that its later failure points at the caller.
+  function llmspell$begin(op, a, b, noSite) {
     return new Promise(function llmspell$executor(resolve, reject) {
       const r = nativeParse(host(op, a, b));
-      if (r.err) reject(llmspell$makeError(r.err, site));
-      else pending.set(r.ok, { resolve: resolve, reject: reject, site: site });
+      if (r.err) reject(llmspell$makeError(r.err, null));
+      else if (r.now) {
+        // finished at once: settle here, as llmspell$settle would later
+        const n = r.now;
+        if (n.err) reject(llmspell$makeError(n.err, null));
+        else resolve(n.r ? llmspell$revive(n.ok) : n.ok);
+      } else pending.set(r.ok, { resolve: resolve, reject: reject, site: noSite ? null : new Error() });
     });
   }
 
-  function llmspell$asyncIterable(promise) {
-    // `for await (const x of obj.stream())` works whether stream() returns the stream itself
-    // or a Promise of it.
-    promise[Symbol.asyncIterator] = function llmspell$deferredIterator() {
-      let inner = null;
-      return {
-        next: function llmspell$deferredNext() {
-          return promise.then(function llmspell$first(it) {
-            if (inner === null) inner = it[Symbol.asyncIterator]();
-            return inner.next();
-          });
-        },
-        return: function llmspell$deferredReturn() {
-          return inner && inner.return ? inner.return() : Promise.resolve({ done: true });
-        },
-      };
+  // `for await (const x of obj.stream())` works whether stream() returns the stream itself
+  // or a Promise of it. One shared function (`this` is the Promise): nothing made per call.
+  function llmspell$deferredIterator() {
+    const promise = this;
+    let inner = null;
+    return {
+      next: function llmspell$deferredNext() {
+        return promise.then(function llmspell$first(it) {
+          if (inner === null) inner = it[Symbol.asyncIterator]();
+          return inner.next();
+        });
+      },
+      return: function llmspell$deferredReturn() {
+        return inner && inner.return ? inner.return() : Promise.resolve({ done: true });
+      },
     };
+  }
+
+  function llmspell$asyncIterable(promise) {
+    promise[Symbol.asyncIterator] = llmspell$deferredIterator;
     return promise;
   }
 
   function llmspell$function(id, isAsync, name) {
     if (isAsync) {
       return function llmspell$asyncCall(...args) {
-        const site = new Error();
         let encoded;
         try {
           encoded = llmspell$encode(args);
         } catch (e) {
-          return Promise.reject(llmspell$makeError({ message: name + ": " + e.message, code: "VALIDATION_ERROR" }, site));
+          return Promise.reject(llmspell$makeError({ message: name + ": " + e.message, code: "VALIDATION_ERROR" }, null));
         }
-        return llmspell$asyncIterable(llmspell$begin("start", id, encoded, site));
+        return llmspell$asyncIterable(llmspell$begin("start", id, encoded, false));
       };
     }
     return function llmspell$call(...args) {
@@ -174,7 +200,7 @@
     const it = {
       next: function llmspell$streamNext() {
         if (finished) return Promise.resolve({ done: true, value: undefined });
-        return llmspell$begin("next", id, null, new Error()).then(function llmspell$step(r) {
+        return llmspell$begin("next", id, null, false).then(function llmspell$step(r) {
           if (r.done) finished = true;
           return r;
         });
@@ -259,7 +285,7 @@
   const timers = new Map();
   function llmspell$setTimeout(fn, ms, ...args) {
     if (typeof fn !== "function") throw new TypeError("setTimeout needs a function");
-    const promise = llmspell$begin("timer", Number(ms) || 0, null, null);
+    const promise = llmspell$begin("timer", Number(ms) || 0, null, true);
     const handle = { cancelled: false, call: null };
     handle.call = promise.then(function llmspell$fire() {
       if (!handle.cancelled) {
@@ -396,6 +422,8 @@
   function llmspell$setup(namesText, argsText) {
     for (const name of nativeParse(namesText)) llmspell$defineLazy(name);
     globalThis.ARGS = nativeParse(argsText);
+    // each run removes it (spells never see it); a REPL session runs again and again
+    Object.defineProperty(globalThis, "__llmspell_run", Object.assign({ value: llmspell$run }, hidden));
   }
 
   const hidden = { configurable: true, enumerable: false, writable: true };

@@ -49,6 +49,36 @@ _POSITION = re.compile(r"^(?P<file>[^\n]*?):(?P<line>\d+): (?P<message>.*)$", re
 _MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)*")
 
 
+_SCALARS: frozenset[type[Any]] = frozenset({str, float, bool, type(None)})
+
+
+def _plain(value: dict[Any, Any] | list[Any], depth: int, seen: set[int] | None = None) -> bool:
+    """Whether ``value`` is JSON-like data lupa can copy whole (``table_from(recursive=True)``):
+    nothing to convert on the way, no empty list (it needs the array marker), ints in range,
+    and no container twice (lupa would alias it, and fails on some shapes of sharing)."""
+    if depth >= MAX_DEPTH:
+        return False
+    if seen is None:
+        seen = {id(value)}
+    for item in value.values() if type(value) is dict else value:
+        kind = type(item)  # pyright: ignore[reportUnknownVariableType]
+        if kind in _SCALARS:
+            continue
+        if kind is int:
+            if not -_INT64 <= item < _INT64:
+                return False
+        elif kind is dict or kind is list:
+            ident = id(item)
+            if ident in seen or (kind is list and not item):
+                return False
+            seen.add(ident)
+            if item and not _plain(item, depth + 1, seen):
+                return False
+        else:
+            return False
+    return True
+
+
 def _deny_attributes(obj: object, name: object, is_setting: bool) -> str:
     raise AttributeError("Python attributes are not accessible from spells")
 
@@ -86,6 +116,9 @@ class LuaEngine(ScriptEngine):
         self._errors: dict[int, LLMSpellError] = {}
         self._objects: dict[int, ApiObject] = {}
         self._proxies: dict[int, Any] = {}
+        #: API object proxies by Lua identity (``repr`` of the table: its address), so a proxy
+        #: handed back is recognised without a call into Lua.
+        self._by_table: dict[str, ApiObject] = {}
         self._functions: dict[int, Any] = {}
         self._module_dir: Path | None = None
         self._chunk = "<spell>"
@@ -93,7 +126,7 @@ class LuaEngine(ScriptEngine):
 
     @property
     def capabilities(self) -> EngineCapabilities:
-        return EngineCapabilities(async_calls=True, streaming=True, modules=True)
+        return EngineCapabilities(async_calls=True, streaming=True, modules=True, reusable=True)
 
     # -- setup -------------------------------------------------------------------------------
     def inject(self, api: ScriptApi) -> None:
@@ -132,6 +165,7 @@ class LuaEngine(ScriptEngine):
         self._errors.clear()
         self._objects.clear()
         self._proxies.clear()
+        self._by_table.clear()
         self._functions.clear()
 
     # -- callbacks from the prelude (never raise) -----------------------------------------------
@@ -299,7 +333,8 @@ class LuaEngine(ScriptEngine):
         )
         fields = self._lua.table_from({k: self._to_lua(v) for k, v in obj.fields.items()})
         proxy = self._h.make_object(obj.type_name, methods, fields, ref)
-        self._proxies[ref] = proxy
+        self._proxies[ref] = proxy  # kept alive, so its address stays its own
+        self._by_table[repr(proxy)] = obj
         return proxy
 
     def _method_caller(self, qualname: str, fn: ApiFunction) -> Callable[..., tuple[Any, ...]]:
@@ -317,6 +352,8 @@ class LuaEngine(ScriptEngine):
             raise ValidationError(f"value is nested more than {MAX_DEPTH} levels deep")
         if isinstance(value, dict):
             items: dict[Any, Any] = value  # pyright: ignore[reportUnknownVariableType]
+            if _plain(items, depth):  # plain data: one copy inside lupa
+                return self._lua.table_from(items, recursive=True)
             return self._lua.table_from(
                 {k: self._to_lua(v, depth + 1) for k, v in items.items() if v is not None}
             )
@@ -324,6 +361,8 @@ class LuaEngine(ScriptEngine):
             elements: list[Any] = list(value)  # pyright: ignore[reportUnknownArgumentType]
             if not elements:
                 return self._h.empty_array()  # so that [] comes back as [] and not {}
+            if _plain(elements, depth):
+                return self._lua.table_from(elements, recursive=True)
             return self._lua.table_from([self._to_lua(v, depth + 1) for v in elements])
         if isinstance(value, ApiObject):
             return self._object(value)
@@ -339,35 +378,52 @@ class LuaEngine(ScriptEngine):
             return value
         raise ValidationError(f"a {type(value).__name__} cannot be handed to a spell")
 
-    def _from_lua(self, value: Any, depth: int = 0, path: frozenset[str] = frozenset()) -> Any:
-        assert self._lupa is not None
-        kind = self._lupa.lua_type(value)
-        if kind is None:
-            if isinstance(value, bytes):
-                return value.decode("utf-8", "replace")
+    def _from_lua(self, value: Any, depth: int = 0) -> Any:
+        kind = type(value)  # pyright: ignore[reportUnknownVariableType]
+        if kind is str or kind is int or kind is float or kind is bool or value is None:
             return value
-        if kind == "table":
-            ref = self._h.ref_of(value)
-            if ref is not None:
-                return self._objects[ref]
+        if kind is bytes:
+            return value.decode("utf-8", "replace")
+        assert self._lupa is not None
+        lua_kind = self._lupa.lua_type(value)
+        if lua_kind is None:
+            return value
+        if lua_kind == "table":
+            known = self._by_table.get(repr(value))
+            if known is not None:
+                return known
             if depth >= MAX_DEPTH:
+                # a cycle nests forever too: find out which, for the message
+                self._check_cycles(value, frozenset())
                 raise ValidationError(f"value is nested more than {MAX_DEPTH} levels deep")
-            identity = repr(value)
-            if identity in path:
-                raise ValidationError("value contains itself (a cycle), which has no JSON form")
-            inner = path | {identity}
-            items = [(k, self._from_lua(v, depth + 1, inner)) for k, v in value.items()]
+            items: dict[Any, Any] = {}
+            key_kinds: set[type[Any]] = set()
+            for k, v in value.items():
+                key_kinds.add(type(k))  # pyright: ignore[reportUnknownArgumentType]
+                items[k] = self._from_lua(v, depth + 1)
             if not items:
                 return [] if self._h.is_array(value) else {}
-            if all(type(k) is int for k, _ in items):
-                keys = sorted(k for k, _ in items)
-                if keys[0] == 1 and keys[-1] == len(keys):
-                    ordered = dict(items)
-                    return [ordered[i] for i in range(1, len(keys) + 1)]
-            return {self._key(k): v for k, v in items}
-        if kind == "function":
+            if key_kinds == {str}:
+                return items
+            if key_kinds == {int} and min(items) == 1 and max(items) == len(items):
+                return [items[i] for i in range(1, len(items) + 1)]
+            return {self._key(k): v for k, v in items.items()}
+        if lua_kind == "function":
             return self._script_function(value)
-        raise ValidationError(f"a Lua {kind} cannot be passed to the llmspell API")
+        raise ValidationError(f"a Lua {lua_kind} cannot be passed to the llmspell API")
+
+    def _check_cycles(self, value: Any, path: frozenset[str]) -> None:
+        """Raise the cycle error if ``value`` (a Lua table) contains itself."""
+        assert self._lupa is not None
+        identity = repr(value)
+        if identity in path:
+            raise ValidationError("value contains itself (a cycle), which has no JSON form")
+        if len(path) >= MAX_DEPTH or identity in self._by_table:
+            return
+        inner = path | {identity}
+        for _, item in value.items():
+            if self._lupa.lua_type(item) == "table":
+                self._check_cycles(item, inner)
 
     @staticmethod
     def _key(key: Any) -> Any:
@@ -438,6 +494,7 @@ class LuaEngine(ScriptEngine):
         if self._h is None or self._lupa is None:
             raise LLMSpellError("inject() must be called before execute()", code="USAGE_ERROR")
         self._chunk = chunk_name
+        self._stop, self._stop_base = None, None  # a REPL's earlier line may have been stopped
         spell = Path(chunk_name)
         if spell.is_file():
             self._module_dir, self._module_prefix = spell.parent, spell.parent

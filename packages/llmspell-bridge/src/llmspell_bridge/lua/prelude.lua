@@ -64,7 +64,11 @@ local INTERRUPTED = setmetatable({message = "interrupted", code = "INTERRUPTED"}
 local hook_error = nil -- the last error the hook raised (a depth-limit message)
 local hook
 hook = function()
-  if dead then error(INTERRUPTED, 0) end
+  if dead then
+    if py_interrupted() then error(INTERRUPTED, 0) end
+    dead = false -- the stopped run is over and a new one began (a REPL's next line)
+    sethook(hook, "", hook_count)
+  end
   if py_interrupted() then
     dead = true
     sethook(hook, "", 1) -- from now on every instruction fails, so pcall cannot hold on
