@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pytest
 
@@ -30,6 +32,12 @@ def request(text: str = "hello world") -> CompletionRequest:
     return CompletionRequest(model="test-model", messages=[Message.user(text)])
 
 
+@pytest.fixture(params=PROVIDERS)
+def name(request: pytest.FixtureRequest) -> str:
+    """Each test taking ``name`` runs against both SDKs."""
+    return str(request.param)
+
+
 def provider_for(make_catalog: MakeCatalog, name: str, **settings: object) -> BaseProvider:
     provider = make_catalog(**settings).get_provider(name)
     assert isinstance(provider, BaseProvider)
@@ -37,7 +45,6 @@ def provider_for(make_catalog: MakeCatalog, name: str, **settings: object) -> Ba
     return provider
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
 async def test_rate_limit_honours_retry_after_then_succeeds(
     make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
 ) -> None:
@@ -51,58 +58,98 @@ async def test_rate_limit_honours_retry_after_then_succeeds(
     assert all(gap >= 0.25 for gap in gaps), gaps
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
-async def test_rate_limit_that_outlasts_retries_is_one_clear_error(
-    make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
+@dataclass(frozen=True)
+class ClearError:
+    """A fault that ends a plain request in one error saying what went wrong."""
+
+    fault: Fault
+    error: type[ProviderError]
+    code: str
+    says: tuple[str, ...]
+    requests: int
+    settings: dict[str, Any] = field(default_factory=dict[str, Any])
+    retry_after: float | None = None
+
+
+CLEAR_ERRORS = {
+    "rate limit outlasting the retries": ClearError(
+        Fault.rate_limited(times=10, retry_after=0.01),
+        RateLimitError,
+        "RATE_LIMITED",
+        ("HTTP 429", "gave up after 2 attempts"),
+        requests=2,
+        settings={"max_retries": 1},
+        retry_after=0.01,
+    ),
+    "persistent server error": ClearError(
+        Fault.server_error(),
+        ProviderUnavailableError,
+        "PROVIDER_UNAVAILABLE",
+        ("HTTP 500", "gave up after 3 attempts"),
+        requests=3,
+        settings={"max_retries": 2},
+    ),
+    "non-JSON body, not retried": ClearError(
+        Fault.non_json(),
+        ProviderError,
+        "BAD_RESPONSE",
+        ("502 Bad Gateway", "base URL"),
+        requests=1,
+    ),
+    "slower than the timeout every time": ClearError(
+        Fault.slow(5.0, times=None),
+        ProviderUnavailableError,
+        "PROVIDER_TIMEOUT",
+        ("0.3s", "[providers.{name}]", "gave up after 2 attempts"),
+        requests=2,
+        settings={"timeout_seconds": 0.3, "max_retries": 1},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CLEAR_ERRORS.values(), ids=CLEAR_ERRORS.keys())
+async def test_a_fault_that_does_not_pass_is_one_clear_error(
+    make_catalog: MakeCatalog,
+    server: FakeLLMServer,
+    ctx: ExecutionContext,
+    name: str,
+    case: ClearError,
 ) -> None:
-    server.fault(Fault.rate_limited(times=10, retry_after=0.01))
-    provider = provider_for(make_catalog, name, max_retries=1)
-    with pytest.raises(RateLimitError) as info:
+    server.fault(replace(case.fault))
+    provider = provider_for(make_catalog, name, **case.settings)
+    with pytest.raises(case.error) as info:
         await provider.complete(request(), ctx)
-    assert info.value.retry_after == pytest.approx(0.01)
-    assert "HTTP 429" in info.value.message
-    assert "gave up after 2 attempts" in info.value.message
-    assert len(server.chat_requests()) == 2
+    assert info.value.code == case.code
+    for words in case.says:
+        assert words.format(name=name) in info.value.message
+    assert getattr(info.value, "retry_after", None) == pytest.approx(case.retry_after)
+    assert len(server.chat_requests()) == case.requests
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
-async def test_persistent_server_error_gives_up_after_the_retries(
-    make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
+#: Faults a retry gets past: the request succeeds on its second attempt.
+PASSING_FAULTS: dict[str, tuple[Fault, dict[str, Any]]] = {
+    "server error once (503)": (Fault.server_error(times=1, status=503), {}),
+    "slower than the timeout once": (Fault.slow(5.0, times=1), {"timeout_seconds": 0.3}),
+    "connection dropped": (Fault.drop(), {}),
+    "body cut mid-way": (Fault.cut_stream(after_chunks=1), {}),
+}
+
+
+@pytest.mark.parametrize(("fault", "settings"), PASSING_FAULTS.values(), ids=PASSING_FAULTS.keys())
+async def test_a_passing_fault_is_retried_then_succeeds(
+    make_catalog: MakeCatalog,
+    server: FakeLLMServer,
+    ctx: ExecutionContext,
+    name: str,
+    fault: Fault,
+    settings: dict[str, Any],
 ) -> None:
-    server.fault(Fault.server_error())
-    provider = provider_for(make_catalog, name, max_retries=2)
-    with pytest.raises(ProviderUnavailableError) as info:
-        await provider.complete(request(), ctx)
-    assert "HTTP 500" in info.value.message
-    assert "gave up after 3 attempts" in info.value.message
-    assert len(server.chat_requests()) == 3
-
-
-@pytest.mark.parametrize("name", PROVIDERS)
-async def test_transient_server_error_is_retried(
-    make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
-) -> None:
-    server.fault(Fault.server_error(times=1, status=503))
-    provider = provider_for(make_catalog, name)
+    server.fault(replace(fault))
+    provider = provider_for(make_catalog, name, **settings)
     assert (await provider.complete(request(), ctx)).message.content == "echo: hello world"
     assert len(server.chat_requests()) == 2
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
-async def test_non_json_body_is_a_bad_response_not_retried(
-    make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
-) -> None:
-    server.fault(Fault.non_json())
-    provider = provider_for(make_catalog, name)
-    with pytest.raises(ProviderError) as info:
-        await provider.complete(request(), ctx)
-    assert info.value.code == "BAD_RESPONSE"
-    assert "502 Bad Gateway" in info.value.message
-    assert "base URL" in info.value.message
-    assert len(server.chat_requests()) == 1
-
-
-@pytest.mark.parametrize("name", PROVIDERS)
 async def test_non_json_body_on_a_stream_is_a_bad_response(
     make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
 ) -> None:
@@ -114,30 +161,6 @@ async def test_non_json_body_on_a_stream_is_a_bad_response(
     assert info.value.code == "BAD_RESPONSE"
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
-async def test_slower_than_the_timeout_every_time(
-    make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
-) -> None:
-    server.fault(Fault.slow(5.0, times=None))
-    provider = provider_for(make_catalog, name, timeout_seconds=0.3, max_retries=1)
-    with pytest.raises(ProviderUnavailableError) as info:
-        await provider.complete(request(), ctx)
-    assert info.value.code == "PROVIDER_TIMEOUT"
-    assert "0.3s" in info.value.message
-    assert f"[providers.{name}]" in info.value.message
-    assert len(server.chat_requests()) == 2
-
-
-@pytest.mark.parametrize("name", PROVIDERS)
-async def test_slow_once_then_fine(
-    make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
-) -> None:
-    server.fault(Fault.slow(5.0, times=1))
-    provider = provider_for(make_catalog, name, timeout_seconds=0.3)
-    assert (await provider.complete(request(), ctx)).message.content == "echo: hello world"
-
-
-@pytest.mark.parametrize("name", PROVIDERS)
 async def test_stream_cut_mid_way_is_one_clear_error(
     make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
 ) -> None:
@@ -158,7 +181,6 @@ async def test_stream_cut_mid_way_is_one_clear_error(
     assert len(server.chat_requests()) == 1  # partial output was delivered: no silent retry
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
 async def test_stream_cut_before_any_chunk_is_retried(
     make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str
 ) -> None:
@@ -166,17 +188,6 @@ async def test_stream_cut_before_any_chunk_is_retried(
     provider = provider_for(make_catalog, name)
     text = "".join([c.text async for c in provider.stream(request(), ctx)])
     assert text == "echo: hello world"
-    assert len(server.chat_requests()) == 2
-
-
-@pytest.mark.parametrize("name", PROVIDERS)
-@pytest.mark.parametrize("fault", [Fault.drop(), Fault.cut_stream(after_chunks=1)])
-async def test_broken_connection_on_a_plain_request_is_retried(
-    make_catalog: MakeCatalog, server: FakeLLMServer, ctx: ExecutionContext, name: str, fault: Fault
-) -> None:
-    server.fault(fault)
-    provider = provider_for(make_catalog, name)
-    assert (await provider.complete(request(), ctx)).message.content == "echo: hello world"
     assert len(server.chat_requests()) == 2
 
 
@@ -201,7 +212,6 @@ async def test_unreachable_server_names_the_url(make_catalog: MakeCatalog) -> No
     assert "gave up after 2 attempts" in info.value.message
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
 async def test_spell_deadline_stops_a_hanging_request(
     make_catalog: MakeCatalog, server: FakeLLMServer, name: str
 ) -> None:
@@ -226,7 +236,6 @@ async def test_no_retry_wait_beyond_the_deadline(
     assert len(server.chat_requests()) == 1
 
 
-@pytest.mark.parametrize("name", PROVIDERS)
 async def test_cancellation_interrupts_a_request_in_flight(
     make_catalog: MakeCatalog, server: FakeLLMServer, name: str
 ) -> None:

@@ -25,15 +25,22 @@ def ask(text: str, model: str = "gpt-4o-mini") -> CompletionRequest:
     return CompletionRequest(model=model, messages=[Message.user(text)])
 
 
+@pytest.fixture
+def recording(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The tape providers built from here on record to (``LLMSPELL_RECORD``)."""
+    tape = tmp_path / "session.jsonl"
+    monkeypatch.setenv("LLMSPELL_RECORD", str(tape))
+    return tape
+
+
 async def test_record_then_replay_without_network_or_key(
     make_catalog: MakeCatalog,
     server: FakeLLMServer,
     ctx: ExecutionContext,
-    tmp_path: Path,
+    recording: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    tape = tmp_path / "session.jsonl"
-    monkeypatch.setenv("LLMSPELL_RECORD", str(tape))
+    tape = recording
     provider = make_catalog().get_provider("openai")
     server.reply(
         "first answer",
@@ -84,11 +91,10 @@ async def test_record_then_replay_without_network_or_key(
 async def test_a_recorded_session_replays_on_another_provider(
     make_catalog: MakeCatalog,
     ctx: ExecutionContext,
-    tmp_path: Path,
+    recording: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    tape = tmp_path / "s.jsonl"
-    monkeypatch.setenv("LLMSPELL_RECORD", str(tape))
+    tape = recording
     await make_catalog().get_provider("anthropic").complete(ask("hi", model="m"), ctx)
     monkeypatch.delenv("LLMSPELL_RECORD")
     reset_tapes()

@@ -4,7 +4,7 @@ The ``llm`` agent kind registers under ``llmspell.agents``; ``Services.create_ag
 from an ``AgentConfig``. Providers and tools are reached through ``Services`` only.
 """
 
-from importlib.metadata import version as _version
+from typing import Any
 
 from llmspell_agents.agent_tool import AgentTool, tool_name_for
 from llmspell_agents.factory import create_llm_agent
@@ -14,7 +14,7 @@ from llmspell_agents.metrics import AgentMetrics
 from llmspell_agents.structured import check_response_schema, decode_reply
 from llmspell_agents.tool_calls import ToolRun, run_tool_calls
 
-__version__ = _version("llmspell-agents")
+__version__: str  # read from the distribution metadata on first access (see __getattr__)
 
 __all__ = [
     "DEPTH_KEY",
@@ -30,3 +30,15 @@ __all__ = [
     "run_tool_calls",
     "tool_name_for",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
+    # version string that is rarely read.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value = version("llmspell-agents")
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

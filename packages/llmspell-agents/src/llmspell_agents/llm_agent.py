@@ -1,9 +1,11 @@
 """The ``llm`` agent kind: a model with a system prompt, memory, tools and optional schema.
 
-One loop serves both ``execute`` and ``stream``: ask the model; if it calls tools, run them
+``execute`` and ``stream`` run the same steps: ask the model; if it calls tools, run them
 concurrently (bounded by ``max_tool_calls``), hand back the results and ask again; stop at a
 final answer. With a ``response_format`` the answer is validated against the JSON Schema and,
-if it does not fit, the model gets one repair request naming the problem.
+if it does not fit, the model gets one repair request naming the problem (``execute`` only;
+a stream has already shown its text). ``execute`` is a plain coroutine rather than a drained
+stream: it is the hot path, and it answers within a few percent of a raw SDK call.
 
 Providers are reached only through ``Services.resolve_model`` and tools through
 ``Services.get_tool``, so any installed provider or tool pack works here unchanged.
@@ -14,13 +16,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from llmspell_agents.history import ConversationHistory
 from llmspell_agents.metrics import AgentMetrics
 from llmspell_agents.structured import check_response_schema, decode_reply, repair_prompt
 from llmspell_agents.tool_calls import ToolRun, run_tool_calls, skipped
+from llmspell_agents.turn import ToolChoice, Turn
 from llmspell_core.agent import AgentConfig, BaseAgent
 from llmspell_core.agent_io import AgentChunk, AgentInput, AgentOutput, ErrorInfo
 from llmspell_core.context import ExecutionContext
@@ -30,12 +32,11 @@ from llmspell_core.errors import (
     TimeoutError,
     ValidationError,
 )
-from llmspell_core.messages import Message, ToolCall
+from llmspell_core.messages import Message, Role, ToolCall
 from llmspell_core.metadata import ComponentMetadata
 from llmspell_core.provider import CompletionRequest
 from llmspell_core.services import Services
 from llmspell_core.tool import Tool
-from llmspell_core.usage import Usage
 
 __all__ = ["DEPTH_KEY", "LLMAgent"]
 
@@ -43,30 +44,6 @@ __all__ = ["DEPTH_KEY", "LLMAgent"]
 DEPTH_KEY = "agent_depth"
 
 AgentState = Literal["Ready", "Running", "Failed"]
-#: Shared starting value; usages are replaced, never mutated.
-_NO_USAGE = Usage()
-
-
-@dataclass
-class _Turn:
-    """What one execute/stream call did, kept even when it fails half-way."""
-
-    usage: Usage = field(default_factory=lambda: _NO_USAGE)
-    provider_requests: int = 0
-    tool_invocations: int = 0
-    tool_runs: list[ToolRun] = field(default_factory=list[ToolRun])
-    limited: bool = False
-    repaired: bool = False
-    finish_reason: str | None = None
-    output: AgentOutput | None = None
-
-    def add_usage(self, usage: Usage | None) -> None:
-        if usage is None:
-            return
-        if self.usage.input_tokens or self.usage.output_tokens:
-            self.usage = self.usage + usage
-        else:
-            self.usage = usage
 
 
 def _number(value: Any, name: str) -> Any:
@@ -119,6 +96,10 @@ class LLMAgent(BaseAgent):
             description=config.description,
         )
         self._label = f"agent '{self._metadata.name}'"
+        self._provider_name = self.provider.name
+        prompt = config.system_prompt
+        #: Built once: every request starts with the same system message.
+        self._system = Message(role=Role.SYSTEM, content=prompt) if prompt else None
         self.history = ConversationHistory(config.max_conversation_length)
         self.metrics = AgentMetrics()
         self._running = 0
@@ -165,6 +146,9 @@ class LLMAgent(BaseAgent):
 
     # -- running ------------------------------------------------------------------------------------
     def _context(self, ctx: ExecutionContext) -> ExecutionContext:
+        """``ctx`` checked for agent recursion, bounded by ``max_execution_time``."""
+        if not ctx.extras and self.config.max_execution_time is None:
+            return ctx
         depth = int(ctx.extras.get(DEPTH_KEY, 0) or 0)
         if depth > self.config.max_recursion_depth:
             raise ResourceLimitError(
@@ -183,173 +167,195 @@ class LLMAgent(BaseAgent):
     def _tools(self) -> dict[str, Tool]:
         return {name: self._services.get_tool(name) for name in self.tool_names}
 
-    def _schema(self, input: AgentInput) -> dict[str, Any] | None:
-        if input.response_format is not None:
-            return check_response_schema(input.response_format, f"agent '{self.name}'")
-        return self.response_format
-
-    def _user_message(self, input: AgentInput) -> Message:
-        if input.media and not self.provider.capabilities(self.model).supports_multimodal:
+    def _check_media(self) -> None:
+        if not self.provider.capabilities(self.model).supports_multimodal:
             raise ValidationError(
-                f"agent '{self.name}': model '{self.model}' of provider '{self.provider.name}' "
+                f"{self._label}: model '{self.model}' of provider '{self.provider.name}' "
                 f"does not accept images or other media; choose a vision model",
                 details={"field": "media"},
             )
-        return Message.user(input.text, input.media)
+
+    def _prepare(self, turn: Turn, ctx: ExecutionContext) -> None:
+        """Check the call and set up its first request: schema, tools, messages."""
+        ctx.check(self._label)
+        input = turn.input
+        if input.response_format is not None:
+            turn.schema = check_response_schema(input.response_format, self._label)
+        else:
+            turn.schema = self.response_format
+        if input.media:
+            self._check_media()
+        user = turn.user = Message(
+            role=Role.USER, content=input.text, media=input.media, tool_calls=[]
+        )
+        config = self.config
+        params = input.parameters
+        if params:
+            temperature = params.get("temperature", config.temperature)
+            turn.temperature = _number(temperature, "temperature")
+            turn.max_tokens = _number(params.get("max_tokens", config.max_tokens), "max_tokens")
+        else:
+            turn.temperature, turn.max_tokens = config.temperature, config.max_tokens
+        if self.tool_names and config.max_tool_calls > 0:
+            turn.tools = self._tools()
+            turn.offered = list(turn.tools.values())
+            turn.tool_specs = [tool.spec for tool in turn.offered]
+        messages = self.history.snapshot()
+        if self._system is not None:
+            messages.insert(0, self._system)
+        messages.append(user)
+        turn.messages = messages
 
     def _request(
-        self,
-        input: AgentInput,
-        messages: list[Message],
-        tools: list[Tool],
-        schema: dict[str, Any] | None,
-        tool_choice: Literal["auto", "none", "required"] | None,
+        self, turn: Turn, messages: list[Message], tool_choice: ToolChoice | None
     ) -> CompletionRequest:
-        params = input.parameters
         return CompletionRequest(
             model=self.model,
             messages=messages,
-            tools=[tool.spec for tool in tools],
-            temperature=_number(params.get("temperature", self.config.temperature), "temperature"),
-            max_tokens=_number(params.get("max_tokens", self.config.max_tokens), "max_tokens"),
-            response_format=schema,
+            tools=turn.tool_specs,
+            temperature=turn.temperature,
+            max_tokens=turn.max_tokens,
+            response_format=turn.schema,
             tool_choice=tool_choice,
         )
 
-    async def _run(
-        self, input: AgentInput, ctx: ExecutionContext, turn: _Turn, *, streaming: bool
-    ) -> AsyncIterator[AgentChunk]:
-        """The model/tool loop; yields chunks only when ``streaming``."""
-        ctx.check(self._label)
-        schema = self._schema(input)
-        user = self._user_message(input)
-        budget = self.config.max_tool_calls
-        tools = self._tools() if budget > 0 and self.tool_names else {}
-        offered = list(tools.values())
-        messages: list[Message] = []
-        if self.config.system_prompt:
-            messages.append(Message.system(self.config.system_prompt))
-        messages.extend(self.history.snapshot())
-        messages.append(user)
-        tool_choice: Literal["auto", "none", "required"] | None = None
-        index = 0
-        while True:
-            request = self._request(input, messages, offered, schema, tool_choice)
-            if streaming:
-                parts: list[str] = []
-                calls: list[ToolCall] = []
-                async for chunk in self.provider.stream(request, ctx):
-                    if chunk.text:
-                        parts.append(chunk.text)
-                        yield AgentChunk(text=chunk.text, index=index)
-                        index += 1
-                    calls.extend(chunk.tool_calls)
-                    if chunk.done:
-                        turn.add_usage(chunk.usage)
-                        turn.finish_reason = chunk.finish_reason
-                reply = Message.assistant("".join(parts), calls)
-            else:
-                response = await self.provider.complete(request, ctx)
-                turn.add_usage(response.usage)
-                turn.finish_reason = response.finish_reason
-                reply = response.message
-            turn.provider_requests += 1
-            self.metrics.count(provider_requests=1)
-            if not reply.tool_calls or not offered:
-                break
-            if tool_choice == "none":  # the model ignored "no more tools": take its text
-                reply = Message.assistant(reply.content)
-                break
-            remaining = max(0, budget - turn.tool_invocations)
-            to_run, not_run = reply.tool_calls[:remaining], reply.tool_calls[remaining:]
-            if streaming:
-                for call in reply.tool_calls:
-                    yield AgentChunk(
-                        index=index,
-                        event={
-                            "type": "tool_call",
-                            "id": call.id,
-                            "name": call.name,
-                            "arguments": call.arguments,
-                        },
-                    )
-                    index += 1
-            runs = await run_tool_calls(to_run, tools, ctx)
-            runs.extend(
-                skipped(call, f"not run: the agent's max_tool_calls ({budget}) was reached")
-                for call in not_run
-            )
-            turn.tool_invocations += len(to_run)
-            turn.tool_runs.extend(runs)
-            self.metrics.count(tool_invocations=len(to_run))
-            if streaming:
-                for run in runs:
-                    yield AgentChunk(index=index, event=run.event())
-                    index += 1
-            messages = [*messages, reply, *(run.message for run in runs)]
-            if turn.tool_invocations >= budget:
-                tool_choice = "none"
-                turn.limited = True
-            ctx.check(self._label)
+    def _final_reply(self, turn: Turn, reply: Message) -> Message | None:
+        """The reply that ends the turn, or None when its tool calls are to be run."""
+        if not reply.tool_calls or not turn.offered:
+            return reply
+        if turn.tool_choice == "none":  # the model ignored "no more tools": take its text
+            return Message.assistant(reply.content)
+        return None
 
-        text = reply.content
-        data: Any = None
-        error: ErrorInfo | None = None
-        if schema is not None:
+    def _split_calls(self, turn: Turn, reply: Message) -> tuple[list[ToolCall], list[ToolCall]]:
+        """The calls within the ``max_tool_calls`` budget, and the ones beyond it."""
+        remaining = max(0, self.config.max_tool_calls - turn.tool_invocations)
+        return reply.tool_calls[:remaining], reply.tool_calls[remaining:]
+
+    async def _run_tools(self, turn: Turn, reply: Message, ctx: ExecutionContext) -> list[ToolRun]:
+        """Run the reply's tool calls and add them and their results to the conversation."""
+        budget = self.config.max_tool_calls
+        to_run, not_run = self._split_calls(turn, reply)
+        runs = await run_tool_calls(to_run, turn.tools, ctx)
+        runs.extend(
+            skipped(call, f"not run: the agent's max_tool_calls ({budget}) was reached")
+            for call in not_run
+        )
+        turn.tool_invocations += len(to_run)
+        turn.tool_runs.extend(runs)
+        turn.messages = [*turn.messages, reply, *(run.message for run in runs)]
+        if turn.tool_invocations >= budget:
+            turn.tool_choice = "none"
+            turn.limited = True
+        return runs
+
+    async def _structured(
+        self, turn: Turn, text: str, ctx: ExecutionContext, *, repair: bool
+    ) -> tuple[str, Any, ErrorInfo | None]:
+        """The reply decoded against the schema: ``(text, data, error)``, after one repair
+        request naming the problem when ``repair`` is allowed."""
+        schema = turn.schema
+        assert schema is not None
+        data, problem = decode_reply(text, schema)
+        if problem is not None and repair:
+            turn.repaired = True
+            messages = [
+                *turn.messages,
+                Message.assistant(text),
+                Message.user(repair_prompt(problem, schema)),
+            ]
+            choice: ToolChoice | None = "none" if turn.offered else None
+            response = await self.provider.complete(self._request(turn, messages, choice), ctx)
+            turn.answered(response.usage)
+            text = response.message.content
             data, problem = decode_reply(text, schema)
-            if problem is not None and not streaming:
-                turn.repaired = True
-                repair = [
-                    *messages,
-                    Message.assistant(text),
-                    Message.user(repair_prompt(problem, schema)),
-                ]
-                response = await self.provider.complete(
-                    self._request(input, repair, offered, schema, "none" if offered else None), ctx
-                )
-                turn.add_usage(response.usage)
-                turn.provider_requests += 1
-                self.metrics.count(provider_requests=1)
-                text = response.message.content
-                data, problem = decode_reply(text, schema)
-            if problem is not None:
-                after = " after one repair request" if turn.repaired else ""
-                error = ErrorInfo(
-                    message=f"the reply does not match the response_format schema{after}: {problem}",
-                    code="STRUCTURED_OUTPUT_INVALID",
-                )
+        if problem is None:
+            return text, data, None
+        after = " after one repair request" if turn.repaired else ""
+        return (
+            text,
+            data,
+            ErrorInfo(
+                message=f"the reply does not match the response_format schema{after}: {problem}",
+                code="STRUCTURED_OUTPUT_INVALID",
+            ),
+        )
+
+    def _output(
+        self, turn: Turn, reply: Message, text: str, data: Any, error: ErrorInfo | None
+    ) -> AgentOutput:
+        """Remember the exchange and build the call's output."""
+        assert turn.user is not None
         answer = reply if reply.content == text and not reply.tool_calls else None
-        self.history.add_turn(user, answer or Message.assistant(text))
-        turn.output = AgentOutput(
+        self.history.add_turn(turn.user, answer or Message.assistant(text))
+        output = turn.output = AgentOutput(
             success=error is None,
             text=text,
             data=data,
             tool_calls=[run.call for run in turn.tool_runs],
             usage=turn.usage,
-            metadata=self._output_metadata(turn),
+            metadata={
+                "agent": self._metadata.name,
+                "provider": self._provider_name,
+                "model": self.model,
+                "input_tokens": turn.usage.input_tokens,
+                "output_tokens": turn.usage.output_tokens,
+                "provider_requests": turn.provider_requests,
+                "tool_calls": turn.tool_invocations,
+                "tool_calls_limited": turn.limited,
+                "repaired": turn.repaired,
+                "finish_reason": turn.finish_reason,
+            },
             error=error,
         )
-        if streaming:
-            final: dict[str, Any] | None = None
-            if schema is not None:
-                final = {"type": "final", "success": error is None, "data": data}
-                if error is not None:
-                    final["error"] = error.model_dump()
-            yield AgentChunk(index=index, done=True, usage=turn.usage, event=final)
+        return output
 
-    def _output_metadata(self, turn: _Turn) -> dict[str, Any]:
-        return {
-            "agent": self.name,
-            "provider": self.provider.name,
-            "model": self.model,
-            "input_tokens": turn.usage.input_tokens,
-            "output_tokens": turn.usage.output_tokens,
-            "provider_requests": turn.provider_requests,
-            "tool_calls": turn.tool_invocations,
-            "tool_calls_limited": turn.limited,
-            "repaired": turn.repaired,
-            "finish_reason": turn.finish_reason,
-        }
+    async def _stream_answer(self, turn: Turn, ctx: ExecutionContext) -> AsyncIterator[AgentChunk]:
+        """``stream``'s loop: text deltas and tool events as they happen."""
+        self._prepare(turn, ctx)
+        index = 0
+        while True:
+            parts: list[str] = []
+            calls: list[ToolCall] = []
+            request = self._request(turn, turn.messages, turn.tool_choice)
+            async for chunk in self.provider.stream(request, ctx):
+                if chunk.text:
+                    parts.append(chunk.text)
+                    yield AgentChunk(text=chunk.text, index=index)
+                    index += 1
+                calls.extend(chunk.tool_calls)
+                if chunk.done:
+                    turn.answered(chunk.usage)
+                    turn.finish_reason = chunk.finish_reason
+            asked = Message.assistant("".join(parts), calls)
+            reply = self._final_reply(turn, asked)
+            if reply is not None:
+                break
+            for call in asked.tool_calls:
+                yield AgentChunk(
+                    index=index,
+                    event={
+                        "type": "tool_call",
+                        "id": call.id,
+                        "name": call.name,
+                        "arguments": call.arguments,
+                    },
+                )
+                index += 1
+            for run in await self._run_tools(turn, asked, ctx):
+                yield AgentChunk(index=index, event=run.event())
+                index += 1
+            ctx.check(self._label)
+        text, data, error = reply.content, None, None
+        if turn.schema is not None:
+            text, data, error = await self._structured(turn, text, ctx, repair=False)
+        output = self._output(turn, reply, text, data, error)
+        final: dict[str, Any] | None = None
+        if turn.schema is not None:
+            final = {"type": "final", "success": output.success, "data": output.data}
+            if output.error is not None:
+                final["error"] = output.error.model_dump()
+        yield AgentChunk(index=index, done=True, usage=turn.usage, event=final)
 
     def _own_timeout(self, ctx: ExecutionContext, error: TimeoutError) -> TimeoutError:
         limit = self.config.max_execution_time
@@ -360,58 +366,64 @@ class LLMAgent(BaseAgent):
             )
         return error
 
+    def _end(self, turn: Turn) -> None:
+        self._running -= 1
+        self._failed_last = turn.failed
+        self.metrics.record(
+            usage=turn.usage,
+            latency_ms=turn.elapsed_ms(),
+            failed=turn.failed,
+            provider_requests=turn.provider_requests,
+            tool_invocations=turn.tool_invocations,
+        )
+
     async def execute(self, input: AgentInput, ctx: ExecutionContext) -> AgentOutput:
-        started = time.perf_counter()
-        turn = _Turn()
-        failed = True
-        self.metrics.started()
+        """Whole answers from ``provider.complete``; the loop is written out here, on the hot
+        path, rather than draining :meth:`stream`."""
+        turn = Turn(input)
         self._running += 1
         try:
             run_ctx = self._context(ctx)
             try:
-                async for _ in self._run(input, run_ctx, turn, streaming=False):
-                    pass
+                self._prepare(turn, run_ctx)
+                while True:
+                    request = self._request(turn, turn.messages, turn.tool_choice)
+                    response = await self.provider.complete(request, run_ctx)
+                    turn.answered(response.usage)
+                    turn.finish_reason = response.finish_reason
+                    reply = self._final_reply(turn, response.message)
+                    if reply is not None:
+                        break
+                    await self._run_tools(turn, response.message, run_ctx)
+                    run_ctx.check(self._label)
+                text, data, error = reply.content, None, None
+                if turn.schema is not None:
+                    text, data, error = await self._structured(turn, text, run_ctx, repair=True)
             except TimeoutError as exc:
                 raise self._own_timeout(ctx, exc) from exc
-            assert turn.output is not None
-            elapsed = (time.perf_counter() - started) * 1000
-            turn.output.metadata["duration_ms"] = round(elapsed, 3)
-            failed = not turn.output.success
-            return turn.output
+            output = self._output(turn, reply, text, data, error)
+            output.metadata["duration_ms"] = round(turn.elapsed_ms(), 3)
+            turn.failed = not output.success
+            return output
         finally:
-            self._running -= 1
-            self._failed_last = failed
-            self.metrics.finished(
-                usage=turn.usage,
-                latency_ms=(time.perf_counter() - started) * 1000,
-                failed=failed,
-            )
+            self._end(turn)
 
     async def stream(self, input: AgentInput, ctx: ExecutionContext) -> AsyncIterator[AgentChunk]:
-        started = time.perf_counter()
-        turn = _Turn()
-        failed = True
-        self.metrics.started()
+        turn = Turn(input)
         self._running += 1
         try:
             run_ctx = self._context(ctx)
             try:
-                async for chunk in self._run(input, run_ctx, turn, streaming=True):
+                async for chunk in self._stream_answer(turn, run_ctx):
                     yield chunk
             except TimeoutError as exc:
                 raise self._own_timeout(ctx, exc) from exc
             except GeneratorExit:  # the consumer stopped early: not a failure
-                failed = False
+                turn.failed = False
                 raise
-            failed = turn.output is None or not turn.output.success
+            turn.failed = turn.output is None or not turn.output.success
         finally:
-            self._running -= 1
-            self._failed_last = failed
-            self.metrics.finished(
-                usage=turn.usage,
-                latency_ms=(time.perf_counter() - started) * 1000,
-                failed=failed,
-            )
+            self._end(turn)
 
     def as_tool(self, name: str | None = None, description: str | None = None) -> Tool:
         """This agent as a tool other agents (and scripts) can call."""

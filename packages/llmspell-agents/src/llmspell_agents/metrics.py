@@ -1,4 +1,7 @@
-"""Counters an agent keeps about its own work (``agent:get_metrics()``)."""
+"""Counters an agent keeps about its own work (``agent:get_metrics()``).
+
+A call is counted when it ends (done, failed or cancelled), all of it at once.
+"""
 
 from __future__ import annotations
 
@@ -23,22 +26,25 @@ class AgentMetrics:
     total_latency_ms: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def started(self) -> None:
+    def record(
+        self,
+        *,
+        usage: Usage,
+        latency_ms: float,
+        failed: bool,
+        provider_requests: int,
+        tool_invocations: int,
+    ) -> None:
+        """Add one finished execute/stream call (one lock round trip per call)."""
         with self._lock:
             self.requests_total += 1
-
-    def finished(self, *, usage: Usage, latency_ms: float, failed: bool) -> None:
-        with self._lock:
+            self.provider_requests += provider_requests
+            self.tool_invocations += tool_invocations
             self.input_tokens += usage.input_tokens
             self.output_tokens += usage.output_tokens
             self.total_latency_ms += latency_ms
             if failed:
                 self.requests_failed += 1
-
-    def count(self, *, provider_requests: int = 0, tool_invocations: int = 0) -> None:
-        with self._lock:
-            self.provider_requests += provider_requests
-            self.tool_invocations += tool_invocations
 
     def to_dict(self) -> dict[str, int | float]:
         with self._lock:

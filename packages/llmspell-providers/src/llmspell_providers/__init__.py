@@ -4,7 +4,7 @@ Each provider registers under the ``llmspell.providers`` entry-point group and i
 core ``Catalog`` from resolved settings; the SDKs are imported only when a provider is built.
 """
 
-from importlib.metadata import version as _version
+from typing import Any
 
 from llmspell_providers.anthropic_provider import AnthropicProvider
 from llmspell_providers.base import BaseProvider
@@ -25,7 +25,7 @@ from llmspell_providers.recording import (
 )
 from llmspell_providers.schema_example import example_for
 
-__version__ = _version("llmspell-providers")
+__version__: str  # read from the distribution metadata on first access (see __getattr__)
 
 __all__ = [
     "OFFLINE_NOTICE",
@@ -52,3 +52,15 @@ __all__ = [
     "request_fingerprint",
     "reset_tapes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
+    # version string that is rarely read.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value = version("llmspell-providers")
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

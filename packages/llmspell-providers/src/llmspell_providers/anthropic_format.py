@@ -14,11 +14,18 @@ from typing import Any, cast
 from llmspell_core.errors import ValidationError
 from llmspell_core.media import MediaContent
 from llmspell_core.messages import Message, Role, ToolCall
-from llmspell_core.provider import CompletionChunk, CompletionRequest
+from llmspell_core.provider import CompletionChunk, CompletionRequest, CompletionResponse
 from llmspell_core.tool_types import ToolSpec
 from llmspell_core.usage import Usage
+from llmspell_providers.wire import tokens
 
-__all__ = ["AnthropicStreamState", "request_params", "to_anthropic_messages", "to_anthropic_tools"]
+__all__ = [
+    "AnthropicStreamState",
+    "request_params",
+    "response_of",
+    "to_anthropic_messages",
+    "to_anthropic_tools",
+]
 
 DEFAULT_MAX_TOKENS = 4096
 
@@ -123,11 +130,8 @@ def request_params(request: CompletionRequest, provider: str) -> dict[str, Any]:
 
 
 def usage_of(raw: Any) -> Usage:
-    if raw is None:
-        return Usage()
     return Usage(
-        input_tokens=int(getattr(raw, "input_tokens", 0) or 0),
-        output_tokens=int(getattr(raw, "output_tokens", 0) or 0),
+        input_tokens=tokens(raw, "input_tokens"), output_tokens=tokens(raw, "output_tokens")
     )
 
 
@@ -154,6 +158,19 @@ def content_of(blocks: Any) -> tuple[str, list[ToolCall]]:
     return "".join(text), calls
 
 
+def response_of(raw: Any, model: str) -> CompletionResponse | None:
+    """The llmspell response for a ``Message``; None when ``raw`` is not one."""
+    if isinstance(raw, (str, bytes)) or not hasattr(raw, "content"):
+        return None
+    text, calls = content_of(raw.content)
+    return CompletionResponse(
+        message=Message(role=Role.ASSISTANT, content=text, media=[], tool_calls=calls),
+        usage=usage_of(getattr(raw, "usage", None)),
+        model=str(getattr(raw, "model", "") or model),
+        finish_reason=getattr(raw, "stop_reason", None),
+    )
+
+
 @dataclass
 class _ToolBlock:
     id: str
@@ -178,8 +195,8 @@ class AnthropicStreamState:
         kind = getattr(event, "type", None)
         if kind == "message_start":
             usage = getattr(event.message, "usage", None)
-            self.input_tokens = int(getattr(usage, "input_tokens", 0) or 0)
-            self.output_tokens = int(getattr(usage, "output_tokens", 0) or 0)
+            self.input_tokens = tokens(usage, "input_tokens")
+            self.output_tokens = tokens(usage, "output_tokens")
         elif kind == "content_block_start":
             block = event.content_block
             if getattr(block, "type", None) == "tool_use":
@@ -212,6 +229,10 @@ class AnthropicStreamState:
         elif kind == "message_stop":
             self.stopped = True
         return None
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped
 
     def final(self) -> CompletionChunk:
         return CompletionChunk(

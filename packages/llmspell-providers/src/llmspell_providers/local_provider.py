@@ -36,7 +36,7 @@ from llmspell_core.provider import (
 from llmspell_core.usage import Usage
 from llmspell_providers.base import BaseProvider
 from llmspell_providers.hash_embeddings import DEFAULT_DIMENSIONS, hash_embedding
-from llmspell_providers.recording import Tape, tape_for
+from llmspell_providers.recording import ActiveTape, Tape, active_tape, tape_for
 from llmspell_providers.schema_example import example_for
 
 __all__ = ["OFFLINE_NOTICE", "LocalProvider", "ScriptedToolCall", "ScriptedTurnSpec"]
@@ -126,6 +126,11 @@ class LocalProvider(BaseProvider):
         self._turns_used = 0
 
     # -- configuration ----------------------------------------------------------------------------
+    def _active_tape(self) -> ActiveTape | None:
+        # the offline stand-in follows the environment on every call, as it does for its
+        # script file: tests and demos switch LLMSPELL_REPLAY under one provider
+        return active_tape()
+
     def script_path(self) -> Path | None:
         raw = self.settings.options.get("script_file") or os.environ.get(SCRIPT_ENV)
         return Path(str(raw)).expanduser() if raw else None

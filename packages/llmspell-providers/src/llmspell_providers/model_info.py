@@ -24,34 +24,50 @@ class ModelInfo:
     max_output: int | None = None
 
 
+def _vision_models(limits: dict[str, tuple[int, int]]) -> dict[str, ModelInfo]:
+    """Entries for chat models that also read images: ``name: (context, max output)``."""
+    return {
+        name: ModelInfo(context, vision=True, max_output=max_output)
+        for name, (context, max_output) in limits.items()
+    }
+
+
+_EMBEDDING = ModelInfo(8_191, tools=False, embeddings=True, streaming=False)
+
 _OPENAI: dict[str, ModelInfo] = {
-    "gpt-4o-mini": ModelInfo(128_000, vision=True, max_output=16_384),
-    "gpt-4o": ModelInfo(128_000, vision=True, max_output=16_384),
-    "gpt-4.1-nano": ModelInfo(1_047_576, vision=True, max_output=32_768),
-    "gpt-4.1-mini": ModelInfo(1_047_576, vision=True, max_output=32_768),
-    "gpt-4.1": ModelInfo(1_047_576, vision=True, max_output=32_768),
-    "gpt-4-turbo": ModelInfo(128_000, vision=True, max_output=4_096),
+    **_vision_models(
+        {
+            "gpt-4o-mini": (128_000, 16_384),
+            "gpt-4o": (128_000, 16_384),
+            "gpt-4.1-nano": (1_047_576, 32_768),
+            "gpt-4.1-mini": (1_047_576, 32_768),
+            "gpt-4.1": (1_047_576, 32_768),
+            "gpt-4-turbo": (128_000, 4_096),
+            "gpt-5": (400_000, 128_000),
+            "o1": (200_000, 100_000),
+            "o3": (200_000, 100_000),
+            "o4-mini": (200_000, 100_000),
+        }
+    ),
     "gpt-4": ModelInfo(8_192, max_output=8_192),
     "gpt-3.5-turbo": ModelInfo(16_385, max_output=4_096),
-    "gpt-5": ModelInfo(400_000, vision=True, max_output=128_000),
-    "o1": ModelInfo(200_000, vision=True, max_output=100_000),
-    "o3": ModelInfo(200_000, vision=True, max_output=100_000),
-    "o4-mini": ModelInfo(200_000, vision=True, max_output=100_000),
-    "text-embedding-3-small": ModelInfo(8_191, tools=False, embeddings=True, streaming=False),
-    "text-embedding-3-large": ModelInfo(8_191, tools=False, embeddings=True, streaming=False),
-    "text-embedding-ada-002": ModelInfo(8_191, tools=False, embeddings=True, streaming=False),
+    **dict.fromkeys(
+        ("text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"), _EMBEDDING
+    ),
 }
 
-_ANTHROPIC: dict[str, ModelInfo] = {
-    "claude-opus-4": ModelInfo(200_000, vision=True, max_output=32_000),
-    "claude-sonnet-4": ModelInfo(200_000, vision=True, max_output=64_000),
-    "claude-haiku-4": ModelInfo(200_000, vision=True, max_output=64_000),
-    "claude-3-7-sonnet": ModelInfo(200_000, vision=True, max_output=64_000),
-    "claude-3-5-sonnet": ModelInfo(200_000, vision=True, max_output=8_192),
-    "claude-3-5-haiku": ModelInfo(200_000, vision=True, max_output=8_192),
-    "claude-3-opus": ModelInfo(200_000, vision=True, max_output=4_096),
-    "claude-3-haiku": ModelInfo(200_000, vision=True, max_output=4_096),
-}
+_ANTHROPIC: dict[str, ModelInfo] = _vision_models(
+    {
+        "claude-opus-4": (200_000, 32_000),
+        "claude-sonnet-4": (200_000, 64_000),
+        "claude-haiku-4": (200_000, 64_000),
+        "claude-3-7-sonnet": (200_000, 64_000),
+        "claude-3-5-sonnet": (200_000, 8_192),
+        "claude-3-5-haiku": (200_000, 8_192),
+        "claude-3-opus": (200_000, 4_096),
+        "claude-3-haiku": (200_000, 4_096),
+    }
+)
 
 TABLES: dict[str, dict[str, ModelInfo]] = {"openai": _OPENAI, "anthropic": _ANTHROPIC}
 

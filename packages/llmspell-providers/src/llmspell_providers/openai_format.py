@@ -14,14 +14,16 @@ from typing import Any
 from llmspell_core.errors import ValidationError
 from llmspell_core.media import MediaContent
 from llmspell_core.messages import Message, Role, ToolCall
-from llmspell_core.provider import CompletionChunk, CompletionRequest
+from llmspell_core.provider import CompletionChunk, CompletionRequest, CompletionResponse
 from llmspell_core.tool_types import ToolSpec
 from llmspell_core.usage import Usage
+from llmspell_providers.wire import tokens
 
 __all__ = [
     "OpenAIStreamState",
     "parse_tool_arguments",
     "request_params",
+    "response_of",
     "to_openai_messages",
     "to_openai_tools",
 ]
@@ -148,11 +150,51 @@ def request_params(request: CompletionRequest, provider: str) -> dict[str, Any]:
 
 
 def usage_of(raw: Any) -> Usage:
-    if raw is None:
-        return Usage()
     return Usage(
-        input_tokens=int(getattr(raw, "prompt_tokens", 0) or 0),
-        output_tokens=int(getattr(raw, "completion_tokens", 0) or 0),
+        input_tokens=tokens(raw, "prompt_tokens"), output_tokens=tokens(raw, "completion_tokens")
+    )
+
+
+def _tool_calls(raw_calls: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": call.id,
+            "name": call.function.name,
+            "arguments": parse_tool_arguments(call.function.arguments),
+        }
+        for call in raw_calls
+        if getattr(call, "function", None) is not None
+    ]
+
+
+def response_of(raw: Any, model: str) -> CompletionResponse | None:
+    """The llmspell response for a ``ChatCompletion``; None when ``raw`` is not one.
+
+    Built from plain values in one validation (not one per nested model): this runs on every
+    agent call.
+    """
+    choices: Any = getattr(raw, "choices", None)
+    if not choices or isinstance(raw, (str, bytes)):
+        return None
+    choice = choices[0]
+    message = choice.message
+    raw_calls: Any = message.tool_calls
+    usage: Any = getattr(raw, "usage", None)
+    return CompletionResponse.model_validate(
+        {
+            "message": {
+                "role": "assistant",
+                "content": message.content or "",
+                "media": [],
+                "tool_calls": _tool_calls(raw_calls) if raw_calls else [],
+            },
+            "usage": {  # read here, not through usage_of(): this runs on every agent call
+                "input_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
+                "output_tokens": int(getattr(usage, "completion_tokens", 0) or 0),
+            },
+            "model": str(getattr(raw, "model", "") or model),
+            "finish_reason": choice.finish_reason,
+        }
     )
 
 
@@ -199,6 +241,10 @@ class OpenAIStreamState:
             if choice.finish_reason:
                 self.finish_reason = choice.finish_reason
         return CompletionChunk(text=text) if text else None
+
+    @property
+    def finished(self) -> bool:
+        return self.finish_reason is not None
 
     def final(self) -> CompletionChunk:
         calls = [

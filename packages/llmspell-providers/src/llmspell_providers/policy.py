@@ -12,8 +12,8 @@ import asyncio
 import builtins
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from types import TracebackType
-from typing import TypeVar
+from types import CoroutineType, TracebackType
+from typing import Any, TypeVar
 
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import (
@@ -23,6 +23,7 @@ from llmspell_core.errors import (
     RateLimitError,
     TimeoutError,
 )
+from llmspell_providers.deadlines import DeadlineWatch, deadline_watch
 from llmspell_utils import RetryEvent, retry_async
 
 __all__ = ["AttemptScope", "RequestPolicy", "is_retryable"]
@@ -42,22 +43,22 @@ class AttemptScope:
     """One attempt's limits in one scope: a time budget and the spell's cancellation token.
 
     Registering a callback on the thread-safe token (instead of polling) is what lets Ctrl-C
-    or a script-side cancel interrupt a request blocked on the network; the budget is a single
-    timer on the loop. Either one cancels the current task, and leaving the scope turns that
-    cancellation into the llmspell error that says which limit it was.
+    or a script-side cancel interrupt a request blocked on the network; the budget is watched
+    by the loop's :class:`DeadlineWatch`. Either one cancels the current task, and leaving the
+    scope turns that cancellation into the llmspell error that says which limit it was.
     """
 
     __slots__ = (
         "_budget",
         "_ctx",
         "_expired",
-        "_handle",
         "_inside",
         "_loop",
         "_on_expire",
         "_task",
         "_token_fired",
         "_unsubscribe",
+        "_watch",
         "_what",
     )
 
@@ -74,7 +75,7 @@ class AttemptScope:
         self._on_expire = on_expire
         self._task: asyncio.Task[object] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._handle: asyncio.TimerHandle | None = None
+        self._watch: DeadlineWatch | None = None
         self._inside = False
         self._expired = False
         self._token_fired = False
@@ -90,7 +91,8 @@ class AttemptScope:
             self._token_fired = True
             self._task.cancel()
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """The budget ran out (called by the loop's deadline watch)."""
         if self._inside and self._task is not None and not (self._token_fired or self._expired):
             self._expired = True
             self._task.cancel()
@@ -100,14 +102,15 @@ class AttemptScope:
         return CancelledError(f"{self._what} cancelled: {reason}")
 
     def __enter__(self) -> AttemptScope:
+        # no check of the token here: callers check the context just before, and a token
+        # that fires in between (or already has) calls back at once, cancelling the attempt
         token = self._ctx.cancellation
-        if token.cancelled:
-            raise self._cancelled()
-        self._task = asyncio.current_task()
         loop = self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task(loop)
         self._inside = True
         if self._budget is not None:
-            self._handle = loop.call_at(loop.time() + self._budget, self._expire)
+            watch = self._watch = deadline_watch(loop)
+            watch.add(self, loop.time() + self._budget)
         self._unsubscribe = token.on_cancel(self._fire)
         return self
 
@@ -118,9 +121,9 @@ class AttemptScope:
         tb: TracebackType | None,
     ) -> None:
         self._inside = False
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
+        if self._watch is not None:
+            self._watch.discard(self)
+            self._watch = None
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -178,26 +181,52 @@ class RequestPolicy:
         what: str,
         *,
         streaming: bool = False,
+        retry: bool = False,
     ) -> T:
+        """One attempt under its timeout; with ``retry``, a transient failure goes on to
+        :meth:`_retry` (the first attempt needs none of that machinery, nor another frame)."""
         ctx.check(what)
         budget = ctx.timeout_for(self.timeout)
         scope = AttemptScope(
             ctx, what, budget, lambda: self._timeout_error(ctx, what, budget, streaming)
         )
-        with scope:
-            try:
-                return await op()
-            except (asyncio.CancelledError, StopAsyncIteration, LLMSpellError):
-                raise
-            except Exception as exc:
-                mapped = self._map_error(exc)
-                if mapped is None:
+        try:
+            with scope:
+                try:
+                    return await op()
+                except (asyncio.CancelledError, StopAsyncIteration, LLMSpellError):
                     raise
-                raise mapped from exc
+                except Exception as exc:
+                    mapped = self._map_error(exc)
+                    if mapped is None:
+                        raise
+                    raise mapped from exc
+        except (RateLimitError, ProviderUnavailableError) as first:
+            if not retry or self.attempts == 1:
+                raise
+            return await self._retry(first, op, ctx, what)
 
-    async def call(self, op: Callable[[], Awaitable[T]], ctx: ExecutionContext, what: str) -> T:
+    def call(
+        self, op: Callable[[], Awaitable[T]], ctx: ExecutionContext, what: str
+    ) -> CoroutineType[Any, Any, T]:
         """Run ``op`` with the timeout, retrying transient failures within the deadline."""
+        return self._once(op, ctx, what, retry=True)
+
+    async def _retry(
+        self,
+        first: Exception,
+        op: Callable[[], Awaitable[T]],
+        ctx: ExecutionContext,
+        what: str,
+    ) -> T:
+        """Attempts 2 and on, after ``first`` failed: backoff, the deadline, the last error."""
         last: list[BaseException] = []
+        pending: list[Exception] = [first]
+
+        async def attempt() -> T:
+            if pending:  # hand the first failure to the retry loop as its attempt 1
+                raise pending.pop()
+            return await self._once(op, ctx, what)
 
         def on_retry(event: RetryEvent) -> None:
             last[:] = [event.error]
@@ -222,7 +251,7 @@ class RequestPolicy:
 
         try:
             return await retry_async(
-                lambda: self._once(op, ctx, what),
+                attempt,
                 retry_on=is_retryable,
                 attempts=self.attempts,
                 base_delay=self.base_delay,
@@ -231,7 +260,7 @@ class RequestPolicy:
                 sleep=sleep,
             )
         except (RateLimitError, ProviderUnavailableError) as exc:
-            if self.attempts > 1 and "attempts)" not in exc.message:
+            if "attempts)" not in exc.message:
                 exc.message = f"{exc.message} (gave up after {self.attempts} attempts)"
             raise
 

@@ -25,6 +25,7 @@ from llmspell_core.provider import CompletionChunk, CompletionRequest, Completio
 __all__ = [
     "RECORD_ENV",
     "REPLAY_ENV",
+    "ActiveTape",
     "Tape",
     "active_tape",
     "embed_fingerprint",
@@ -284,7 +285,11 @@ def _tape(path: str) -> Tape:
         return tape
 
 
-def active_tape() -> tuple[Literal["record", "replay"], Tape] | None:
+#: What the environment asks for: record to, or replay from, a tape.
+ActiveTape = tuple[Literal["record", "replay"], Tape]
+
+
+def active_tape() -> ActiveTape | None:
     """The tape the environment asks for: replay wins over record."""
     replay = os.environ.get(REPLAY_ENV)
     if replay:
