@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from llmspell_core.registry import registry
+
 LLMSPELL = Path(sys.executable).with_name("llmspell")
 
 
@@ -134,6 +138,10 @@ return results
 """
 
 
+@pytest.mark.skipif(
+    not registry.has("llmspell.workflows", "parallel"),
+    reason="needs the parallel workflow kind (llmspell-workflows), not a dependency of the CLI",
+)
 def test_parallel_workflow_steps_all_land(tmp_path: Path) -> None:
     """16 steps record their results into State at once; a later process reads them all."""
     sqlite_config(tmp_path)
