@@ -114,7 +114,7 @@ def test_failures_reach_the_script_with_the_cause(
     runtime: ScriptRuntime, engine: str, source: str, message: str
 ) -> None:
     if "fiel-operations" in source and Catalog().find_tool("file-operations") is None:
-        pytest.skip("file-operations is not installed yet")
+        pytest.skip("needs llmspell-tools (file-operations), which the bridge does not depend on")
     with pytest.raises(LLMSpellError) as info:
         runtime.run_source(source, f"bad.{'lua' if engine == 'lua' else 'js'}", engine)
     assert message in str(info.value)

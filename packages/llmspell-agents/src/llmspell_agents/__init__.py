@@ -4,8 +4,6 @@ The ``llm`` agent kind registers under ``llmspell.agents``; ``Services.create_ag
 from an ``AgentConfig``. Providers and tools are reached through ``Services`` only.
 """
 
-from typing import Any
-
 from llmspell_agents.agent_tool import AgentTool, tool_name_for
 from llmspell_agents.factory import create_llm_agent
 from llmspell_agents.history import ConversationHistory
@@ -13,6 +11,7 @@ from llmspell_agents.llm_agent import DEPTH_KEY, LLMAgent
 from llmspell_agents.metrics import AgentMetrics
 from llmspell_agents.structured import check_response_schema, decode_reply
 from llmspell_agents.tool_calls import ToolRun, run_tool_calls
+from llmspell_core.versioning import lazy_version
 
 __version__: str  # read from the distribution metadata on first access (see __getattr__)
 
@@ -32,13 +31,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
-    # version string that is rarely read.
-    if name == "__version__":
-        from importlib.metadata import version
-
-        value = version("llmspell-agents")
-        globals()["__version__"] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_version(__name__, "llmspell-agents")

@@ -4,16 +4,11 @@ Commands are loaded lazily (see ``llmspell_cli.main``); other distributions add 
 through the ``llmspell.cli`` entry point group.
 """
 
-from typing import Any
+from llmspell_core.versioning import lazy_version
 
 __all__ = ["__version__"]
 
 __version__: str  # read from the distribution metadata on first access
 
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from importlib.metadata import version
-
-        return version("llmspell-cli")
-    raise AttributeError(f"module 'llmspell_cli' has no attribute {name!r}")
+__getattr__ = lazy_version(__name__, "llmspell-cli")

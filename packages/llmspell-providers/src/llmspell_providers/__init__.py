@@ -4,8 +4,7 @@ Each provider registers under the ``llmspell.providers`` entry-point group and i
 core ``Catalog`` from resolved settings; the SDKs are imported only when a provider is built.
 """
 
-from typing import Any
-
+from llmspell_core.versioning import lazy_version
 from llmspell_providers.anthropic_provider import AnthropicProvider
 from llmspell_providers.base import BaseProvider
 from llmspell_providers.error_mapping import map_provider_error, parse_retry_after
@@ -54,13 +53,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
-    # version string that is rarely read.
-    if name == "__version__":
-        from importlib.metadata import version
-
-        value = version("llmspell-providers")
-        globals()["__version__"] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_version(__name__, "llmspell-providers")

@@ -9,6 +9,7 @@ a stream ends in exactly one ``done`` chunk or fails with a clear error.
 from __future__ import annotations
 
 import asyncio
+from abc import abstractmethod
 from collections.abc import AsyncIterator
 from types import CoroutineType, ModuleType
 from typing import Any, Generic, TypeVar
@@ -99,12 +100,12 @@ class BaseProvider(Provider):
     def _load_sdk(self) -> ModuleType | None:
         return None
 
-    async def _complete(self, request: CompletionRequest) -> CompletionResponse:
-        raise NotImplementedError
+    @abstractmethod
+    async def _complete(self, request: CompletionRequest) -> CompletionResponse: ...
 
+    @abstractmethod
     def _stream(self, request: CompletionRequest) -> AsyncIterator[CompletionChunk]:
         """Yield deltas; the last chunk has ``done=True`` with usage and finish reason."""
-        raise NotImplementedError
 
     async def _embed(self, texts: list[str], model: str | None) -> list[list[float]]:
         raise ProviderError(

@@ -4,8 +4,7 @@ Small, dependency-free building blocks shared by providers, tools, workflows and
 every failure is raised as an ``llmspell_core.errors`` type so it reaches scripts with a code.
 """
 
-from typing import Any
-
+from llmspell_core.versioning import lazy_version
 from llmspell_utils.atomic import atomic_write_bytes, atomic_write_text
 from llmspell_utils.concurrency import concurrent_map
 from llmspell_utils.ids import prefixed_id, uuid7, uuid7_unix_ms
@@ -63,13 +62,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
-    # version string that is rarely read.
-    if name == "__version__":
-        from importlib.metadata import version
-
-        value = version("llmspell-utils")
-        globals()["__version__"] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_version(__name__, "llmspell-utils")

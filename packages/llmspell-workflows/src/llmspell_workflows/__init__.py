@@ -5,8 +5,7 @@ JSON-like spec (spell-api §5) by ``Services.create_workflow(kind, spec)``; the 
 are the same factories for Python users.
 """
 
-from typing import Any
-
+from llmspell_core.versioning import lazy_version
 from llmspell_workflows.base import BaseWorkflow, WorkflowSpec
 from llmspell_workflows.kinds import (
     ConditionalWorkflow,
@@ -32,13 +31,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # importlib.metadata costs ~15 ms to import: not worth paying on every start-up for a
-    # version string that is rarely read.
-    if name == "__version__":
-        from importlib.metadata import version
-
-        value = version("llmspell-workflows")
-        globals()["__version__"] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_version(__name__, "llmspell-workflows")
