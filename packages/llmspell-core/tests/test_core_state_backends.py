@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -259,3 +260,47 @@ def test_sqlite_two_processes_share_one_file(tmp_path: Path) -> None:
 
     found = asyncio.run(keys())
     assert found == sorted([f"p-{n:03}" for n in range(150)] + [f"q-{n:03}" for n in range(150)])
+
+
+_OPENER = """
+import asyncio, os, sys, time
+from llmspell_core import SqliteStateStore
+
+while not os.path.exists(sys.argv[2]):  # start together: the race is in creating the file
+    time.sleep(0.001)
+
+async def main(path, who):
+    store = SqliteStateStore(path)
+    await store.set("opened", who, True)
+    await store.close()
+
+asyncio.run(main(sys.argv[1], sys.argv[3]))
+"""
+
+
+def test_sqlite_many_processes_create_one_file_at_once(tmp_path: Path) -> None:
+    """SQLite answers a racing switch to WAL with "database is locked" at once; setup retries."""
+    for round_ in range(8):
+        path = tmp_path / f"fresh-{round_}.db"
+        go = tmp_path / f"go-{round_}"
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", _OPENER, str(path), str(go), str(who)],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for who in range(6)
+        ]
+        time.sleep(0.3)
+        go.touch()
+        errors = [p.communicate(timeout=60)[1] for p in openers]
+        assert [p.returncode for p in openers] == [0] * 6, errors
+
+        async def opened(path: Path = path) -> list[str]:
+            store = SqliteStateStore(path)
+            try:
+                return await store.list_keys("opened")
+            finally:
+                await store.close()
+
+        assert asyncio.run(opened()) == [str(who) for who in range(6)]

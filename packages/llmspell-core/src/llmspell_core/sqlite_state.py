@@ -140,21 +140,54 @@ def _connect(path: Path) -> sqlite3.Connection:
         )
     except sqlite3.Error as error:
         raise _unusable(path, f"cannot open it: {error}") from None
-    try:
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise _unusable(path, f"was written by a newer llmspell (schema {version})")
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            _prepare(db, path)
+            return db
+        except sqlite3.OperationalError as error:
+            if _is_busy(error) and time.monotonic() < deadline:
+                time.sleep(0.01)
+                continue
+            db.close()
+            raise _unusable(path, f"is not a usable SQLite database: {error}") from None
+        except sqlite3.Error as error:
+            db.close()
+            raise _unusable(path, f"is not a usable SQLite database: {error}") from None
+        except ConfigError:
+            db.close()
+            raise
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    """Another process is creating the file or switching it to WAL right now.
+
+    SQLite answers a journal-mode change or WAL recovery that races another connection with
+    SQLITE_BUSY at once, without consulting the busy timeout, so the setup retries itself.
+    """
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the file to this schema; every step is idempotent, so a retry is safe."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise _unusable(path, f"was written by a newer llmspell (schema {version})")
+    if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(_SCHEMA)
-        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-    except sqlite3.Error as error:
-        db.close()
-        raise _unusable(path, f"is not a usable SQLite database: {error}") from None
-    except ConfigError:
-        db.close()
-        raise
-    return db
+    db.execute("PRAGMA synchronous=NORMAL")
+    if version < SCHEMA_VERSION:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(_SCHEMA)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
 class SqliteStateStore(StateStore):
