@@ -8,7 +8,6 @@ configured; ``create_state_store`` picks the backend ``[state]`` names.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import math
 from abc import ABC, abstractmethod
@@ -43,23 +42,39 @@ class StateStore(ABC):
 
 
 class InMemoryStateStore(StateStore):
+    """State in a dict for the life of the process (the default backend).
+
+    Its ``*_now`` methods answer without an event loop, so a spell that only touches State
+    never starts one (or imports asyncio); every step is a single dict operation, atomic
+    under the GIL, so no lock is needed between the script thread and the loop.
+    """
+
     def __init__(self) -> None:
         self._data: dict[str, dict[str, Any]] = {}
-        self._lock = asyncio.Lock()
 
-    async def get(self, scope: str, key: str) -> Any:
+    def get_now(self, scope: str, key: str) -> Any:
         return copy.deepcopy(self._data.get(scope, {}).get(key))
 
+    def set_now(self, scope: str, key: str, value: Any) -> None:
+        self._data.setdefault(scope, {})[key] = _stored(value)
+
+    def delete_now(self, scope: str, key: str) -> bool:
+        return self._data.get(scope, {}).pop(key, _MISSING) is not _MISSING
+
+    def list_keys_now(self, scope: str) -> list[str]:
+        return sorted(self._data.get(scope, {}))
+
+    async def get(self, scope: str, key: str) -> Any:
+        return self.get_now(scope, key)
+
     async def set(self, scope: str, key: str, value: Any) -> None:
-        async with self._lock:
-            self._data.setdefault(scope, {})[key] = _stored(value)
+        self.set_now(scope, key, value)
 
     async def delete(self, scope: str, key: str) -> bool:
-        async with self._lock:
-            return self._data.get(scope, {}).pop(key, _MISSING) is not _MISSING
+        return self.delete_now(scope, key)
 
     async def list_keys(self, scope: str) -> list[str]:
-        return sorted(self._data.get(scope, {}))
+        return self.list_keys_now(scope)
 
 
 _MISSING = object()

@@ -7,12 +7,13 @@ an integer, ``2.0`` stays a float — because the store keeps Python values, not
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from llmspell_bridge.values import MAX_DEPTH, describe_kind
 from llmspell_core.errors import ValidationError
 from llmspell_core.script_api import ApiFunction, ApiGlobal, GlobalContext
-from llmspell_core.state import StateStore
+from llmspell_core.state import InMemoryStateStore
 
 __all__ = ["GLOBAL_SCOPE", "create_global"]
 
@@ -44,31 +45,50 @@ def _storable(value: Any, depth: int = 0) -> None:
 
 
 class _State:
+    """Each call answers at once from the in-memory store (no event loop needed) and hands
+    back the store's coroutine for any other backend, which the engine then awaits."""
+
     def __init__(self, ctx: GlobalContext) -> None:
         self._ctx = ctx
 
-    @property
-    def store(self) -> StateStore:
-        return self._ctx.state
+    def _memory(self) -> InMemoryStateStore | None:
+        store = self._ctx.state
+        return store if type(store) is InMemoryStateStore else None
 
-    async def save(self, scope: Any, key: Any, value: Any = None) -> None:
+    def save(self, scope: Any, key: Any, value: Any = None) -> Awaitable[None] | None:
         _storable(value)
-        await self.store.set(_name(scope, "scope"), _name(key, "key"), value)
+        scope, key = _name(scope, "scope"), _name(key, "key")
+        memory = self._memory()
+        if memory is not None:
+            return memory.set_now(scope, key, value)
+        return self._ctx.state.set(scope, key, value)
 
-    async def load(self, scope: Any, key: Any) -> Any:
-        return await self.store.get(_name(scope, "scope"), _name(key, "key"))
+    def load(self, scope: Any, key: Any) -> Any:
+        scope, key = _name(scope, "scope"), _name(key, "key")
+        memory = self._memory()
+        if memory is not None:
+            return memory.get_now(scope, key)
+        return self._ctx.state.get(scope, key)
 
-    async def delete(self, scope: Any, key: Any) -> bool:
-        return await self.store.delete(_name(scope, "scope"), _name(key, "key"))
+    def delete(self, scope: Any, key: Any) -> Awaitable[bool] | bool:
+        scope, key = _name(scope, "scope"), _name(key, "key")
+        memory = self._memory()
+        if memory is not None:
+            return memory.delete_now(scope, key)
+        return self._ctx.state.delete(scope, key)
 
-    async def list_keys(self, scope: Any) -> list[str]:
-        return await self.store.list_keys(_name(scope, "scope"))
+    def list_keys(self, scope: Any) -> Awaitable[list[str]] | list[str]:
+        scope = _name(scope, "scope")
+        memory = self._memory()
+        if memory is not None:
+            return memory.list_keys_now(scope)
+        return self._ctx.state.list_keys(scope)
 
-    async def get(self, key: Any) -> Any:
-        return await self.load(GLOBAL_SCOPE, key)
+    def get(self, key: Any) -> Any:
+        return self.load(GLOBAL_SCOPE, key)
 
-    async def set(self, key: Any, value: Any = None) -> None:
-        await self.save(GLOBAL_SCOPE, key, value)
+    def set(self, key: Any, value: Any = None) -> Awaitable[None] | None:
+        return self.save(GLOBAL_SCOPE, key, value)
 
 
 def create_global(ctx: GlobalContext) -> ApiGlobal:
