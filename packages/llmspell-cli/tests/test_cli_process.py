@@ -54,16 +54,20 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
 
 
 HEAVY = ("openai", "anthropic", "httpx", "quickjs", "_quickjs", "pydantic", "rich")
+#: What a plain ``llmspell run hello.lua`` must not import either: the console script takes it
+#: past click (``launcher``), the in-memory State answers without an event loop, logging and
+#: TOML load only when used, and the start-up path has no dataclasses (``inspect``).
+START_UP = ("click", "asyncio", "logging", "tomllib", "dataclasses", "inspect")
 
 
-def test_run_hello_lua_stays_light(tmp_path: Path) -> None:
+def _imported_by_run(tmp_path: Path, entry: str, modules: tuple[str, ...]) -> str:
     probe = (
         "import sys\n"
-        "from llmspell_cli.main import main\n"
+        f"from {entry} import main\n"
         f"sys.argv = ['llmspell', 'run', {str(EXAMPLES / 'hello.lua')!r}]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        f"heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
-        "print('RESULT', code, heavy)\n"
+        f"found = sorted(m for m in {modules!r} if m in sys.modules)\n"
+        "print('RESULT', code, found)\n"
     )
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
     out = subprocess.run(
@@ -74,8 +78,16 @@ def test_run_hello_lua_stays_light(tmp_path: Path) -> None:
         env=env,
         check=True,
     )
-    last = out.stdout.strip().splitlines()[-1]
-    assert last == "RESULT 0 []", out.stdout + out.stderr
+    return out.stdout.strip().splitlines()[-1] + "\n" + out.stderr
+
+
+def test_run_hello_lua_stays_light(tmp_path: Path) -> None:
+    assert _imported_by_run(tmp_path, "llmspell_cli.main", HEAVY).startswith("RESULT 0 []\n")
+
+
+def test_plain_run_skips_click_and_everything_it_does_not_use(tmp_path: Path) -> None:
+    found = _imported_by_run(tmp_path, "llmspell_cli.launcher", HEAVY + START_UP)
+    assert found.startswith("RESULT 0 []\n"), found
 
 
 @pytest.mark.parametrize("ext", ["lua", "js"])

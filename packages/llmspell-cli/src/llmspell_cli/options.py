@@ -109,23 +109,11 @@ def select_config_file(ctx: click.Context, path: Path) -> None:
     ctx.meta.pop(_LOADED_META, None)
 
 
-def _anything_to_load(ctx: click.Context) -> bool:
-    from llmspell_cli.configuration.discovery import CONFIG_ENV, find_config_file
-    from llmspell_cli.configuration.env_overrides import env_overrides
-    from llmspell_cli.configuration.profiles import PROFILE_ENV
-
-    env = os.environ
-    if ctx.meta.get(CONFIG_META) or ctx.meta.get(PROFILE_META):
-        return True
-    if env.get(CONFIG_ENV) or env.get(PROFILE_ENV):
-        return True
-    overrides, _variables = env_overrides(env)
-    return bool(overrides) or find_config_file(None, env, Path.cwd()) is not None
-
-
 def load_run_config(ctx: click.Context) -> LLMSpellConfig | None:
     """The layered configuration, or None (built-in defaults) when nothing configures llmspell."""
-    if not _anything_to_load(ctx):
+    from llmspell_cli.run_config import anything_to_load
+
+    if not anything_to_load(ctx.meta.get(CONFIG_META), ctx.meta.get(PROFILE_META)):
         return None
     config, _sources = config_from_context(ctx)
     return config

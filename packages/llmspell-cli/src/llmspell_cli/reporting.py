@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from typing import Any
 
 from llmspell_core.errors import LLMSpellError, ScriptError
@@ -65,6 +64,8 @@ def error_line(error: BaseException, *, default_file: str | None = None) -> str:
 
 def print_error(error: BaseException, *, debug: bool, default_file: str | None = None) -> None:
     if debug:
+        import traceback  # --debug only
+
         traceback.print_exception(error, file=sys.stderr)
         script_trace = getattr(error, "traceback", None)
         if isinstance(script_trace, str) and script_trace:

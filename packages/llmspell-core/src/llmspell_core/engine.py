@@ -1,54 +1,80 @@
 """The ScriptEngine bridge every language engine implements (architecture §3, §4).
 
-Plain dataclasses rather than pydantic models: these are built on the start-up path of every
-``llmspell run``.
+Plain slotted classes rather than pydantic models or dataclasses: these are built on the
+start-up path of every ``llmspell run`` (see ``records``).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from llmspell_core.records import Record
 from llmspell_core.script_api import ScriptApi
 
 __all__ = ["EngineCapabilities", "EngineLimits", "ScriptArgs", "ScriptEngine"]
 
 
-@dataclass
-class EngineCapabilities:
-    async_calls: bool = True
-    streaming: bool = True
-    modules: bool = False
-    memory_limit: bool = True
-    timeout: bool = True
-    #: ``execute`` may run again on the same instance once the last call returned — even one
-    #: that was cancelled or timed out — and sees the globals earlier calls left (``llmspell
-    #: repl`` needs this).
-    reusable: bool = False
+class EngineCapabilities(Record):
+    """What an engine can do, so the runtime and ``llmspell plugins`` need not guess."""
+
+    __slots__ = ("async_calls", "memory_limit", "modules", "reusable", "streaming", "timeout")
+
+    def __init__(
+        self,
+        async_calls: bool = True,
+        streaming: bool = True,
+        modules: bool = False,
+        memory_limit: bool = True,
+        timeout: bool = True,
+        reusable: bool = False,
+    ) -> None:
+        self.async_calls = async_calls
+        self.streaming = streaming
+        self.modules = modules
+        self.memory_limit = memory_limit
+        self.timeout = timeout
+        #: ``execute`` may run again on the same instance once the last call returned — even
+        #: one that was cancelled or timed out — and sees the globals earlier calls left
+        #: (``llmspell repl`` needs this).
+        self.reusable = reusable
 
 
-@dataclass
-class EngineLimits:
+class EngineLimits(Record):
     """What one script may use. None disables a limit.
 
     The defaults equal ``[runtime]``'s in ``LLMSpellConfig``, so a run without a config file
     needs no config model at all.
     """
 
-    timeout_seconds: float | None = 300.0
-    max_memory_mb: int | None = 256
-    max_recursion_depth: int | None = 200
+    __slots__ = ("max_memory_mb", "max_recursion_depth", "timeout_seconds")
+
+    def __init__(
+        self,
+        timeout_seconds: float | None = 300.0,
+        max_memory_mb: int | None = 256,
+        max_recursion_depth: int | None = 200,
+    ) -> None:
+        self.timeout_seconds = timeout_seconds
+        self.max_memory_mb = max_memory_mb
+        self.max_recursion_depth = max_recursion_depth
 
 
-@dataclass
-class ScriptArgs:
+class ScriptArgs(Record):
     """``ARGS``: index 0 is the script name, then positionals; ``named`` are ``--k v`` pairs."""
 
-    script: str = ""
-    positional: list[str] = field(default_factory=list[str])
-    named: dict[str, Any] = field(default_factory=dict[str, Any])
+    __slots__ = ("named", "positional", "script")
+
+    def __init__(
+        self,
+        script: str = "",
+        positional: list[str] | None = None,
+        named: dict[str, Any] | None = None,
+    ) -> None:
+        self.script = script
+        self.positional: list[str] = [] if positional is None else positional
+        self.named: dict[str, Any] = {} if named is None else named
 
     @classmethod
     def parse(cls, script: str, argv: Sequence[str]) -> ScriptArgs:

@@ -20,10 +20,10 @@ import sys
 import threading
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from llmspell_core.errors import MissingExtraError, NotFoundError, PluginConflictError
+from llmspell_core.records import Record
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -68,15 +68,28 @@ def _normalize(dist: str) -> str:
     return dist.strip().lower().replace("_", "-").replace(".", "-")
 
 
-@dataclass
-class PluginInfo:
-    group: str
-    name: str
-    value: str
-    distribution: str
-    version: str
-    status: Status = "available"
-    error: str | None = None
+class PluginInfo(Record):
+    """One entry point as ``llmspell plugins`` shows it: where it comes from and its state."""
+
+    __slots__ = ("distribution", "error", "group", "name", "status", "value", "version")
+
+    def __init__(
+        self,
+        group: str,
+        name: str,
+        value: str,
+        distribution: str,
+        version: str,
+        status: Status = "available",
+        error: str | None = None,
+    ) -> None:
+        self.group = group
+        self.name = name
+        self.value = value
+        self.distribution = distribution
+        self.version = version
+        self.status: Status = status
+        self.error = error
 
 
 class _Loadable(Protocol):
@@ -138,11 +151,15 @@ class _Dist:
         self.named = False
 
 
-@dataclass
 class _Entry:
-    info: PluginInfo
-    entry_point: _Loadable | None
-    others: list[PluginInfo]
+    __slots__ = ("entry_point", "info", "others")
+
+    def __init__(
+        self, info: PluginInfo, entry_point: _Loadable | None, others: list[PluginInfo]
+    ) -> None:
+        self.info = info
+        self.entry_point = entry_point
+        self.others = others
 
 
 def _header_fields(path: str) -> tuple[str | None, str | None]:

@@ -12,8 +12,9 @@ its hot path.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from llmspell_core.records import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from llmspell_core.context import ExecutionContext
@@ -120,14 +121,14 @@ class GlobalContext:
 GlobalFactory = Callable[[GlobalContext], "ApiGlobal"]
 
 
-@dataclass(frozen=True)
-class ApiFunction:
+class ApiFunction(FrozenRecord):
     """One callable exposed to scripts.
 
     ``impl`` receives JSON-like Python values (script functions arrive as ``ScriptFunction``,
     objects this API handed out earlier as the same ``ApiObject``) and returns a JSON-like
-    value, an ``ApiObject``, an ``ApiStream`` or an ``ApiFunction`` (a callable value).
-    ``impl`` may be a coroutine function: the engine awaits it on the runtime loop.
+    value, an ``ApiObject``, an ``ApiStream`` or an ``ApiFunction`` (a callable value), or an
+    awaitable of one (a coroutine function, or a plain function that answers at once when it
+    can and hands back a coroutine when it must wait): the engine awaits it on the runtime loop.
 
     ``is_async`` marks I/O: Lua blocks until it finishes either way, JS gets a Promise so that
     ``Promise.all`` overlaps several calls. An ``is_async=False`` coroutine impl (quick store
@@ -135,14 +136,22 @@ class ApiFunction:
     ``"<Global.method>: <message>"`` with the error's ``code``.
     """
 
+    __slots__ = ("doc", "impl", "is_async", "name")
     name: str
     impl: Callable[..., Any]
-    is_async: bool = False
-    doc: str = ""
+    is_async: bool
+    doc: str
+
+    def __init__(
+        self, name: str, impl: Callable[..., Any], is_async: bool = False, doc: str = ""
+    ) -> None:
+        self._set("name", name)
+        self._set("impl", impl)
+        self._set("is_async", is_async)
+        self._set("doc", doc)
 
 
-@dataclass
-class ApiObject:
+class ApiObject(Record):
     """An object handed to a script (agent, builder, workflow): methods plus read-only fields.
 
     Lua calls methods with a colon (``agent:execute(x)``); JS with a dot. Handing the object
@@ -150,57 +159,84 @@ class ApiObject:
     global's own bookkeeping (the wrapped agent, say) and never reaches the script.
     """
 
-    type_name: str
-    methods: Mapping[str, ApiFunction]
-    fields: Mapping[str, Any] = field(default_factory=dict[str, Any])
-    payload: Any = None
+    __slots__ = ("fields", "methods", "payload", "type_name")
+
+    def __init__(
+        self,
+        type_name: str,
+        methods: Mapping[str, ApiFunction],
+        fields: Mapping[str, Any] | None = None,
+        payload: Any = None,
+    ) -> None:
+        self.type_name = type_name
+        self.methods = methods
+        self.fields: Mapping[str, Any] = {} if fields is None else fields
+        self.payload = payload
 
 
-@dataclass
-class ApiStream:
+class ApiStream(Record):
     """A stream handed to a script: a Lua iterator or a JS async iterator over JSON-like items.
 
     Items are pulled one at a time (never buffered whole); ``aclose`` of the iterator is called
     when the script stops early.
     """
 
-    source: AsyncIterator[Any]
+    __slots__ = ("source",)
+
+    def __init__(self, source: AsyncIterator[Any]) -> None:
+        self.source = source
 
 
-@dataclass
-class ApiGlobal:
+class ApiGlobal(Record):
     """A global table/object such as ``Tool`` or ``JSON``."""
 
-    name: str
-    functions: Mapping[str, ApiFunction] = field(default_factory=dict[str, ApiFunction])
-    values: Mapping[str, Any] = field(default_factory=dict[str, Any])
-    #: ``Global["key"]`` lookups for keys that are not functions or values (``Tool["calc"]``).
-    index: Callable[[str], Any] | None = None
-    doc: str = ""
+    __slots__ = ("doc", "functions", "index", "name", "values")
+
+    def __init__(
+        self,
+        name: str,
+        functions: Mapping[str, ApiFunction] | None = None,
+        values: Mapping[str, Any] | None = None,
+        index: Callable[[str], Any] | None = None,
+        doc: str = "",
+    ) -> None:
+        self.name = name
+        self.functions: Mapping[str, ApiFunction] = {} if functions is None else functions
+        self.values: Mapping[str, Any] = {} if values is None else values
+        #: ``Global["key"]`` lookups for keys that are not functions or values (``Tool["calc"]``).
+        self.index = index
+        self.doc = doc
 
 
 def _print_line(line: str) -> None:
     print(line, flush=True)
 
 
-@dataclass
-class ScriptApi:
+class ScriptApi(Record):
     """Everything injected into one script: the globals, the output channels and the host.
 
     ``factories`` are globals built on first use (an engine installs a lazy stub); ``globals``
     are ready-made ones. ``resolve`` turns either into an ``ApiGlobal``.
     """
 
-    globals: dict[str, ApiGlobal] = field(default_factory=dict[str, ApiGlobal])
-    factories: dict[str, Callable[[], ApiGlobal]] = field(
-        default_factory=dict[str, Callable[[], ApiGlobal]]
-    )
-    #: ``print``/``console.log``: receives the already-joined line; flushes per call.
-    stdout: Callable[[str], None] = _print_line
-    #: ``console.error``.
-    stderr: Callable[[str], None] = _print_line
-    #: Runs async API calls and marshals callbacks; None means an ``InlineHost``.
-    host: ScriptHost | None = None
+    __slots__ = ("factories", "globals", "host", "stderr", "stdout")
+
+    def __init__(
+        self,
+        globals: dict[str, ApiGlobal] | None = None,
+        factories: dict[str, Callable[[], ApiGlobal]] | None = None,
+        stdout: Callable[[str], None] = _print_line,
+        stderr: Callable[[str], None] = _print_line,
+        host: ScriptHost | None = None,
+    ) -> None:
+        self.globals: dict[str, ApiGlobal] = {} if globals is None else globals
+        self.factories: dict[str, Callable[[], ApiGlobal]] = {} if factories is None else factories
+        #: ``print``/``console.log``: receives the already-joined line; flushes per call.
+        self.stdout = stdout
+        #: ``console.error``.
+        self.stderr = stderr
+        #: Runs async API calls and marshals callbacks; None means an ``InlineHost``.
+        self.host = host
 
     def names(self) -> list[str]:
         """Every global name, ready-made or lazy."""

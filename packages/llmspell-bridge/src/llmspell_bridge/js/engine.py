@@ -11,11 +11,9 @@ the prelude unwraps or throws.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -43,11 +41,11 @@ from llmspell_core.script_api import (
 from llmspell_core.script_host import HostedScriptFunction, ScriptHost
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
     from types import ModuleType
 
 __all__ = ["JavaScriptEngine"]
 
-log = logging.getLogger(__name__)
 
 PRELUDE = Path(__file__).with_name("prelude.js")
 MARK = "__llmspell__"
@@ -143,7 +141,9 @@ class JavaScriptEngine(ScriptEngine):
             ctx.set_max_stack_size(max(_MIN_STACK, depth * _STACK_PER_LEVEL))
         self._interrupt = install(ctx, self._interrupted)
         if self._interrupt is None:
-            log.warning(
+            import logging  # only for this rare warning: most runs never log
+
+            logging.getLogger(__name__).warning(
                 "QuickJS interrupt handler unavailable; JavaScript time limits are checked "
                 "only between jobs"
             )
@@ -478,6 +478,8 @@ class JavaScriptEngine(ScriptEngine):
         if "err" in answer:
             raise self._error_from(answer["err"])
         if "promise" in answer:
+            from concurrent.futures import Future
+
             future: Future[Any] = Future()
             self._promises[int(answer["promise"])] = future
             return future

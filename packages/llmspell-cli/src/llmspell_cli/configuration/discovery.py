@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from llmspell_core.errors import ConfigError
 
@@ -21,8 +21,7 @@ CONFIG_ENV = "LLMSPELL_CONFIG"
 LOCAL_NAME = "llmspell.toml"
 
 
-@dataclass(frozen=True)
-class FoundConfig:
+class FoundConfig(NamedTuple):
     path: Path
     #: How it was found, for ``config show --sources`` and error messages.
     reason: str

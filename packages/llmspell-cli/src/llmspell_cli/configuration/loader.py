@@ -26,8 +26,8 @@ from typing import Any
 import pydantic
 
 from llmspell_cli.configuration.discovery import find_config_file
-from llmspell_cli.configuration.env_overrides import env_overrides
 from llmspell_cli.configuration.merge import deep_merge, leaf_keys
+from llmspell_cli.configuration.overrides import env_overrides
 from llmspell_cli.configuration.profiles import PROFILE_ENV, profile_data
 from llmspell_cli.configuration.sources import ConfigSource
 from llmspell_cli.configuration.toml_lines import line_of_key

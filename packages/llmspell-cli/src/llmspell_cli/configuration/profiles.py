@@ -7,7 +7,6 @@ the same text a user then edits, comments included. The names are needed by ever
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from llmspell_core.errors import UsageError
@@ -30,6 +29,8 @@ def profile_text(name: str) -> str:
             f"built-in profiles: {', '.join(PROFILE_NAMES)}",
             details={"profile": name},
         )
+    from importlib import resources
+
     return (resources.files("llmspell_cli.configuration") / "profiles" / f"{name}.toml").read_text(
         "utf-8"
     )

@@ -19,7 +19,6 @@ Variables without ``__`` (``LLMSPELL_CONFIG``, ``LLMSPELL_PROFILE``, ``LLMSPELL_
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -35,6 +34,8 @@ TOP_LEVEL_VARIABLES: dict[str, str] = {"LLMSPELL_DEFAULT_ENGINE": "default_engin
 
 def parse_env_value(text: str) -> Any:
     """``30`` -> 30, ``true`` -> True, ``["a"]`` -> ["a"], anything else -> the text itself."""
+    import tomllib  # only when an override is set: most runs have none
+
     try:
         return tomllib.loads(f"value = {text}")["value"]
     except tomllib.TOMLDecodeError:
