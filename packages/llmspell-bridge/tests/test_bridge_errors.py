@@ -33,6 +33,12 @@ CASES = [
     ("javascript", "await null\n\nundefinedFunction()\n", 3, "is not defined"),
     ("javascript", "#!/usr/bin/env llmspell\nlet x = null\nx.y\n", 3, "cannot read property"),
     ("javascript", "let a = {\n", 2, "invalid property name"),
+    # The first line shares the wrapper's line: QuickJS names no line there at all.
+    ("javascript", "throw new Error('first line')", 1, "first line"),
+    ("javascript", "throw new Error('first line')\n", 1, "first line"),
+    ("javascript", "let x = 1; throw new Error('first line')\nx\n", 1, "first line"),
+    ("javascript", "null\nthrow new Error('last line')", 2, "last line"),
+    ("lua", "error('first line')", 1, "first line"),
 ]
 
 

@@ -27,6 +27,8 @@ __all__ = ["ToolGlobal", "create_global"]
 
 def _params(where: str, params: Any) -> dict[str, Any]:
     """A script's params table as a dict; an empty Lua table may arrive as a list."""
+    if type(params) is dict:  # what both engines hand over: skip the slower ABC check
+        return dict(cast(dict[str, Any], params))
     if params is None:
         return {}
     if isinstance(params, Mapping):

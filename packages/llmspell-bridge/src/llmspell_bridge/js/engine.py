@@ -491,6 +491,10 @@ class JavaScriptEngine(ScriptEngine):
             if match["name"].startswith("llmspell$"):
                 continue
             where = match["where"]
+            if match["name"] == "$spell" and where == "<input>":
+                # QuickJS names no line until a function's first line change, and the spell's
+                # body starts on the wrapper's own first line: no line there means line 1.
+                return 1
             if where.startswith("<input>:"):
                 try:
                     return int(where.split(":")[1])
