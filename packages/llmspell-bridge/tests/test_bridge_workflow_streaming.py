@@ -242,7 +242,7 @@ def test_source_errors_name_the_source_and_say_what_to_do(
     else:
         assert first.endswith(
             "workflow 'broken': source 'g' failed: TypeError: expected a generator function "
-            "(function*)"
+            "(function* or async function*)"
         )
     assert "workflow 'broken': source 'g' failed: " in second
     assert second.endswith("ran dry")
@@ -264,3 +264,67 @@ def test_the_deadline_stops_a_generator_source(engine: str) -> None:
     ):
         run(rt, engine, spells)
     assert caught.value.code == "TIMEOUT"
+
+
+ASYNC_GENERATORS = """
+    let produced = 0, consumed = 0, gap = 0;
+    const seen = (item) => { consumed++; gap = Math.max(gap, produced - consumed); return item; };
+    const tick = () => new Promise((ok) => setTimeout(ok, 1));
+    const lazy = await Workflow.streaming({name: "async-source", buffer_size: 2, collect: false,
+      source: {name: "count", generator: async function* (input) {
+        for (let i = 1; i <= input.n; i++) { await tick(); produced++; yield i; }
+      }},
+      steps: [{name: "nap", tool: "nap", input: {seconds: 0.002, label: "{{stream.item}}"}},
+              {name: "seen", fn: seen}]}).execute({n: 40});
+    const stage = await Workflow.streaming({name: "async-stage", source: "input.words", steps: [
+      {name: "twice", generator: async function* (word) { await tick(); yield word; yield word + "!"; }},
+    ]}).execute({words: ["a", "b"]});
+    const listed = await Workflow.sequential({name: "listed", steps: [
+      {name: "g", generator: async function* (input) { for (let i = 1; i <= input.n; i++) { await tick(); yield i * i; } }},
+    ]}).execute({n: 3});
+    const failing = await Workflow.streaming({name: "dry", source: {name: "g",
+      generator: async function* () { yield 1; await tick(); throw new Error("ran dry"); }},
+      steps: []}).execute().then(() => "no error", (e) => e.message);
+    return {items: lazy.metadata.items_out, consumed, gap, stage: stage.result.final,
+            listed: listed.result.final.result, failing};
+"""
+
+
+@needs_engine("javascript")
+def test_an_async_generator_body_is_a_lazy_source_and_stage() -> None:
+    with spell_runtime("javascript", SpellCatalog()) as runtime:
+        result = runtime.run_source(ASYNC_GENERATORS, "async_generators.js")
+    assert result["items"] == 40
+    assert result["consumed"] == 40
+    assert result["gap"] <= 2 * 2 + 2  # pulled only as the bounded queues had room
+    assert result["stage"] == ["a", "a!", "b", "b!"]
+    assert result["listed"] == [1, 4, 9]
+    assert result["failing"].endswith("ran dry")
+    assert "source 'g' failed" in result["failing"]
+
+
+RETURNED_GENERATORS = """
+    const sync = await Workflow.streaming({name: "sync", source: {name: "s",
+      fn: (input) => (function* () { for (let i = 1; i <= input.n; i++) yield i; })()},
+      steps: [{name: "inc", fn: (x) => x + 1}]}).execute({n: 3});
+    const asyncGen = await Workflow.streaming({name: "async", source: {name: "a",
+      fn: async function* () { yield "x"; await null; yield "y"; }},
+      steps: []}).execute();
+    const fromArray = await Workflow.streaming({name: "values", source: {name: "v",
+      fn: () => ["p", "q"].values()}, steps: []}).execute();
+    let threw = "";
+    try { Streaming.create(async function* () { yield 1; }).next(); } catch (e) { threw = e.message; }
+    return {sync: sync.result.final, async: asyncGen.result.final, values: fromArray.result.final, threw};
+"""
+
+
+@needs_engine("javascript")
+def test_a_generator_object_handed_to_python_is_a_script_iterator() -> None:
+    # a generator object (sync or async) reaching Python becomes a function giving the next
+    # value and null at the end, which a streaming source pulls lazily
+    with spell_runtime("javascript", SpellCatalog()) as runtime:
+        result = runtime.run_source(RETURNED_GENERATORS, "returned.js")
+    assert result["sync"] == [2, 3, 4]
+    assert result["async"] == ["x", "y"]
+    assert result["values"] == ["p", "q"]
+    assert "Streaming.create needs a generator function (function*)" in result["threw"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from llmspell_bridge.pending_step import PendingStep
 from llmspell_core.errors import ValidationError
 from llmspell_core.script_api import (
     ApiFunction,
@@ -41,10 +42,19 @@ class _Stream:
         if self._items is None:
             self._items = self._body.iterate(*self._args)
         try:
-            return next(self._items)
+            item = next(self._items)
         except StopIteration:
             self._done = True
             return _END
+        if isinstance(item, PendingStep):  # stream:next() answers at once; a Promise cannot
+            self._done = True
+            item.future.cancel()
+            raise ValidationError(
+                "Streaming.create needs a generator function (function*): an async function* "
+                "produces Promises; iterate it with for await, or give it to a workflow as "
+                "generator="
+            )
+        return item
 
     def next(self) -> Any:
         item = self._pull()

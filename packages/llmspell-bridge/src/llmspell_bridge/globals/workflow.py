@@ -277,7 +277,7 @@ class WorkflowGlobal:
                     "generator= needs a running script (it resumes the body on its thread)",
                     details={"field": "generator"},
                 )
-            table["generator"] = ScriptGenerator(body, host, self._ctx.engine_name)
+            table["generator"] = ScriptGenerator(body, host)
         return table
 
     def create_kind(self, kind: str, spec: Any) -> ApiObject:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmspell_bridge.js.interrupt import InterruptHandle, install
 from llmspell_bridge.js.source import wrap_spell
+from llmspell_bridge.pending_step import PendingStep
 from llmspell_bridge.values import MAX_DEPTH
 from llmspell_core.engine import EngineCapabilities, ScriptArgs, ScriptEngine
 from llmspell_core.errors import (
@@ -38,7 +39,7 @@ from llmspell_core.script_api import (
     ScriptApi,
     qualify_error,
 )
-from llmspell_core.script_host import HostedScriptFunction, ScriptHost
+from llmspell_core.script_host import HostedScriptFunction, ScriptHost, is_pending_promise
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -455,10 +456,12 @@ class JavaScriptEngine(ScriptEngine):
         def invoke(*args: Any) -> Any:
             return self._answer(self._internal["invoke"](jid, self._ok_args(args)))
 
-        def iterate(*args: Any) -> Iterator[Any]:
+        def iterate(*args: Any) -> Generator[Any, Any, None]:
             gid = self._answer(self._internal["iter_start"](jid, self._ok_args(args)))
             while True:
                 step = self._answer(self._internal["iter_next"](gid))
+                if is_pending_promise(step):  # async function*: settled on the loop, sent back
+                    step = yield PendingStep(step)
                 if step["done"]:
                     return
                 yield step["value"]

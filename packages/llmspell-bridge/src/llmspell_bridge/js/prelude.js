@@ -45,7 +45,8 @@
     if (t === "string" || t === "boolean") return v;
     if (t === "bigint") return Number(v);
     if (t === "symbol") return null;
-    if (t === "function") {
+    if (t === "object" && llmspell$isIterator(v)) v = llmspell$puller(v);
+    if (typeof v === "function") {
       let id = fnIds.get(v);
       if (id === undefined) {
         id = nextFnId++;
@@ -74,6 +75,34 @@
     }
     path.delete(v);
     return out;
+  }
+
+  // A generator object (sync or async) reaching Python becomes a script iterator: a function
+  // giving the next value on each call and null at the end, so a workflow pulls it lazily.
+  function llmspell$isIterator(v) {
+    return (
+      typeof v.next === "function" &&
+      (typeof v[Symbol.iterator] === "function" || typeof v[Symbol.asyncIterator] === "function")
+    );
+  }
+
+  const pullers = new WeakMap();
+  function llmspell$puller(it) {
+    let pull = pullers.get(it);
+    if (pull === undefined) {
+      pull =
+        typeof it[Symbol.asyncIterator] === "function"
+          ? async function llmspell$pullAsync() {
+              const step = await it.next();
+              return step.done || step.value === undefined ? null : step.value;
+            }
+          : function llmspell$pull() {
+              const step = it.next();
+              return step.done || step.value === undefined ? null : step.value;
+            };
+      pullers.set(it, pull);
+    }
+    return pull;
   }
 
   // Whether JSON.stringify(v) already gives what llmspell$enc would: plain JSON data only
@@ -385,7 +414,7 @@
       const fn = fns.get(id);
       const it = fn(...llmspell$unwrap(argsText));
       if (it === null || typeof it !== "object" || typeof it.next !== "function") {
-        throw new TypeError("expected a generator function (function*)");
+        throw new TypeError("expected a generator function (function* or async function*)");
       }
       const gid = nextGenId++;
       generators.set(gid, it);
@@ -393,11 +422,21 @@
     });
   }
 
+  // An async generator's step is a Promise of {done, value}: Python awaits it on the loop.
   function llmspell$iterNext(gid) {
     return llmspell$outcome(function llmspell$nextOne() {
       const step = generators.get(gid).next();
-      if (step.done) generators.delete(gid);
-      return { done: !!step.done, value: step.done ? null : step.value };
+      const settle = function llmspell$settleStep(s) {
+        if (s.done) generators.delete(gid);
+        return { done: !!s.done, value: s.done || s.value === undefined ? null : s.value };
+      };
+      if (step !== null && typeof step === "object" && typeof step.then === "function") {
+        return step.then(settle, function llmspell$stepFailed(e) {
+          generators.delete(gid);
+          throw e;
+        });
+      }
+      return settle(step);
     });
   }
 
