@@ -13,6 +13,9 @@ from llmspell_core.messages import Message, Role
 
 __all__ = ["ConversationHistory"]
 
+#: Read once: looking a member up on the enum class costs more than comparing it.
+_USER = Role.USER
+
 
 class ConversationHistory:
     def __init__(self, max_messages: int) -> None:
@@ -26,16 +29,25 @@ class ConversationHistory:
         with self._lock:
             return list(self._messages)
 
+    def around(self, system: Message | None, user: Message) -> list[Message]:
+        """The messages of a new request: ``system``, the remembered ones, then ``user``."""
+        with self._lock:
+            if system is None:
+                return [*self._messages, user]
+            return [system, *self._messages, user]
+
     def add_turn(self, user: Message, reply: Message) -> None:
         """Append one exchange, dropping the oldest messages beyond the bound."""
         with self._lock:
-            self._messages.extend([user, reply])
-            excess = len(self._messages) - self.max_messages
+            messages = self._messages
+            messages.append(user)
+            messages.append(reply)
+            excess = len(messages) - self.max_messages
             if excess > 0:
-                del self._messages[:excess]
-            # never start on a reply whose question was trimmed away
-            while self._messages and self._messages[0].role != Role.USER:
-                del self._messages[0]
+                del messages[:excess]
+                # never start on a reply whose question was trimmed away
+                while messages and messages[0].role != _USER:
+                    del messages[0]
 
     def clear(self) -> None:
         with self._lock:

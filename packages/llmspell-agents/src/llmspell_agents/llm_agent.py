@@ -37,6 +37,7 @@ from llmspell_core.metadata import ComponentMetadata
 from llmspell_core.provider import CompletionRequest
 from llmspell_core.services import Services
 from llmspell_core.tool import Tool
+from llmspell_utils.trusted_models import trusted_builder
 
 __all__ = ["DEPTH_KEY", "LLMAgent"]
 
@@ -44,6 +45,14 @@ __all__ = ["DEPTH_KEY", "LLMAgent"]
 DEPTH_KEY = "agent_depth"
 
 AgentState = Literal["Ready", "Running", "Failed"]
+
+#: Read once: looking a member up on the enum class costs more than using it.
+_USER = Role.USER
+
+#: Builders for the models of every call, from values validated models already hold.
+_message = trusted_builder(Message)
+_request = trusted_builder(CompletionRequest)
+_output = trusted_builder(AgentOutput)
 
 
 def _number(value: Any, name: str) -> Any:
@@ -177,16 +186,25 @@ class LLMAgent(BaseAgent):
 
     def _prepare(self, turn: Turn, ctx: ExecutionContext) -> None:
         """Check the call and set up its first request: schema, tools, messages."""
-        ctx.check(self._label)
+        if ctx.deadline is not None or ctx.cancellation.cancelled:
+            ctx.check(self._label)
         input = turn.input
         if input.response_format is not None:
             turn.schema = check_response_schema(input.response_format, self._label)
         else:
             turn.schema = self.response_format
-        if input.media:
+        media = input.media
+        if media:
             self._check_media()
-        user = turn.user = Message(
-            role=Role.USER, content=input.text, media=input.media, tool_calls=[]
+        user = turn.user = _message(
+            {
+                "role": _USER,
+                "content": input.text,
+                "media": list(media) if media else [],
+                "tool_calls": [],
+                "tool_call_id": None,
+                "name": None,
+            }
         )
         config = self.config
         params = input.parameters
@@ -194,30 +212,30 @@ class LLMAgent(BaseAgent):
             temperature = params.get("temperature", config.temperature)
             turn.temperature = _number(temperature, "temperature")
             turn.max_tokens = _number(params.get("max_tokens", config.max_tokens), "max_tokens")
+            turn.parameters_checked = False  # the request validates them
         else:
             turn.temperature, turn.max_tokens = config.temperature, config.max_tokens
         if self.tool_names and config.max_tool_calls > 0:
             turn.tools = self._tools()
             turn.offered = list(turn.tools.values())
             turn.tool_specs = [tool.spec for tool in turn.offered]
-        messages = self.history.snapshot()
-        if self._system is not None:
-            messages.insert(0, self._system)
-        messages.append(user)
-        turn.messages = messages
+        turn.messages = self.history.around(self._system, user)
 
     def _request(
         self, turn: Turn, messages: list[Message], tool_choice: ToolChoice | None
     ) -> CompletionRequest:
-        return CompletionRequest(
-            model=self.model,
-            messages=messages,
-            tools=turn.tool_specs,
-            temperature=turn.temperature,
-            max_tokens=turn.max_tokens,
-            response_format=turn.schema,
-            tool_choice=tool_choice,
-        )
+        values = {
+            "model": self.model,
+            "messages": messages,
+            "tools": turn.tool_specs,
+            "temperature": turn.temperature,
+            "max_tokens": turn.max_tokens,
+            "response_format": turn.schema,
+            "tool_choice": tool_choice,
+        }
+        if turn.parameters_checked:
+            return _request(values)
+        return CompletionRequest.model_validate(values)
 
     def _final_reply(self, turn: Turn, reply: Message) -> Message | None:
         """The reply that ends the turn, or None when its tool calls are to be run."""
@@ -288,25 +306,28 @@ class LLMAgent(BaseAgent):
         assert turn.user is not None
         answer = reply if reply.content == text and not reply.tool_calls else None
         self.history.add_turn(turn.user, answer or Message.assistant(text))
-        output = turn.output = AgentOutput(
-            success=error is None,
-            text=text,
-            data=data,
-            tool_calls=[run.call for run in turn.tool_runs],
-            usage=turn.usage,
-            metadata={
-                "agent": self._metadata.name,
-                "provider": self._provider_name,
-                "model": self.model,
-                "input_tokens": turn.usage.input_tokens,
-                "output_tokens": turn.usage.output_tokens,
-                "provider_requests": turn.provider_requests,
-                "tool_calls": turn.tool_invocations,
-                "tool_calls_limited": turn.limited,
-                "repaired": turn.repaired,
-                "finish_reason": turn.finish_reason,
-            },
-            error=error,
+        usage = turn.usage
+        output = turn.output = _output(
+            {
+                "success": error is None,
+                "text": text,
+                "data": data,
+                "tool_calls": [run.call for run in turn.tool_runs] if turn.tool_runs else [],
+                "usage": usage,
+                "metadata": {
+                    "agent": self._metadata.name,
+                    "provider": self._provider_name,
+                    "model": self.model,
+                    "input_tokens": usage.input_tokens,
+                    "output_tokens": usage.output_tokens,
+                    "provider_requests": turn.provider_requests,
+                    "tool_calls": turn.tool_invocations,
+                    "tool_calls_limited": turn.limited,
+                    "repaired": turn.repaired,
+                    "finish_reason": turn.finish_reason,
+                },
+                "error": error,
+            }
         )
         return output
 
@@ -368,13 +389,9 @@ class LLMAgent(BaseAgent):
 
     def _end(self, turn: Turn) -> None:
         self._running -= 1
-        self._failed_last = turn.failed
+        failed = self._failed_last = turn.failed
         self.metrics.record(
-            usage=turn.usage,
-            latency_ms=turn.elapsed_ms(),
-            failed=turn.failed,
-            provider_requests=turn.provider_requests,
-            tool_invocations=turn.tool_invocations,
+            turn.usage, turn.latency_ms(), failed, turn.provider_requests, turn.tool_invocations
         )
 
     async def execute(self, input: AgentInput, ctx: ExecutionContext) -> AgentOutput:
@@ -383,7 +400,9 @@ class LLMAgent(BaseAgent):
         turn = Turn(input)
         self._running += 1
         try:
-            run_ctx = self._context(ctx)
+            # the usual context needs no checks nor a deadline of its own
+            plain = not ctx.extras and self.config.max_execution_time is None
+            run_ctx = ctx if plain else self._context(ctx)
             try:
                 self._prepare(turn, run_ctx)
                 while True:
@@ -391,10 +410,11 @@ class LLMAgent(BaseAgent):
                     response = await self.provider.complete(request, run_ctx)
                     turn.answered(response.usage)
                     turn.finish_reason = response.finish_reason
-                    reply = self._final_reply(turn, response.message)
+                    message = response.message
+                    reply = self._final_reply(turn, message) if message.tool_calls else message
                     if reply is not None:
                         break
-                    await self._run_tools(turn, response.message, run_ctx)
+                    await self._run_tools(turn, message, run_ctx)
                     run_ctx.check(self._label)
                 text, data, error = reply.content, None, None
                 if turn.schema is not None:
@@ -402,7 +422,7 @@ class LLMAgent(BaseAgent):
             except TimeoutError as exc:
                 raise self._own_timeout(ctx, exc) from exc
             output = self._output(turn, reply, text, data, error)
-            output.metadata["duration_ms"] = round(turn.elapsed_ms(), 3)
+            output.metadata["duration_ms"] = turn.stop()
             turn.failed = not output.success
             return output
         finally:

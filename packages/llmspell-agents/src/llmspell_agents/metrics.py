@@ -28,7 +28,6 @@ class AgentMetrics:
 
     def record(
         self,
-        *,
         usage: Usage,
         latency_ms: float,
         failed: bool,
@@ -38,13 +37,12 @@ class AgentMetrics:
         """Add one finished execute/stream call (one lock round trip per call)."""
         with self._lock:
             self.requests_total += 1
+            self.requests_failed += failed
             self.provider_requests += provider_requests
             self.tool_invocations += tool_invocations
             self.input_tokens += usage.input_tokens
             self.output_tokens += usage.output_tokens
             self.total_latency_ms += latency_ms
-            if failed:
-                self.requests_failed += 1
 
     def to_dict(self) -> dict[str, int | float]:
         with self._lock:

@@ -39,6 +39,9 @@ class Turn:
     temperature: float | None = None
     max_tokens: int | None = None
     tool_choice: ToolChoice | None = None
+    #: False when the call's parameters override temperature or max_tokens: the request
+    #: then validates them (an int temperature becomes a float, a fraction of a token fails).
+    parameters_checked: bool = True
     #: Running totals.
     usage: Usage = _NO_USAGE
     provider_requests: int = 0
@@ -49,6 +52,8 @@ class Turn:
     output: AgentOutput | None = None
     #: Until the call is known to have succeeded.
     failed: bool = True
+    #: Set by :meth:`stop`.
+    duration_ms: float | None = None
 
     def __init__(self, input: AgentInput) -> None:
         self.started = time.perf_counter()
@@ -61,12 +66,25 @@ class Turn:
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self.started) * 1000
 
+    def stop(self) -> float:
+        """The call's duration in milliseconds, to the microsecond, kept as its latency.
+
+        Cut to whole microseconds in arithmetic: ``round(ms, 3)`` formats the float as
+        decimal digits, which costs more than the rest of this put together.
+        """
+        self.duration_ms = duration = int((time.perf_counter() - self.started) * 1e6) / 1000
+        return duration
+
+    def latency_ms(self) -> float:
+        """The duration :meth:`stop` kept, or the time so far for a call that did not get
+        there (it failed or was cancelled)."""
+        if self.duration_ms is None:
+            return self.elapsed_ms()
+        return self.duration_ms
+
     def answered(self, usage: Usage | None) -> None:
         """Count one model round trip and its tokens."""
         self.provider_requests += 1
         if usage is None:
             return
-        if self.usage.input_tokens or self.usage.output_tokens:
-            self.usage = self.usage + usage
-        else:
-            self.usage = usage
+        self.usage = usage if self.usage is _NO_USAGE else self.usage + usage

@@ -47,6 +47,21 @@ def _wake() -> None:
     """A job that does nothing: it only ends a wait."""
 
 
+def _consume(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # seen: asyncio would otherwise log it when the task is collected
+
+
+def _abandon(task: asyncio.Future[Any]) -> None:
+    """Cancel a call the script no longer waits for, and take whatever error it ends with.
+
+    A call may turn its cancellation into another error (a provider's timeout, say); nobody
+    reads that, and an unread task error is logged from the garbage collector, at any moment.
+    """
+    task.add_done_callback(_consume)
+    task.cancel()
+
+
 class _CallbackJob:
     """A script function call requested from another thread; can be failed unrun."""
 
@@ -245,13 +260,13 @@ class RuntimeHost(ScriptHost):
                 if stop is None and remaining is not None and remaining <= 0:
                     stop = _deadline_error()
                 if stop is not None:
-                    task.cancel()
+                    _abandon(task)
                     raise stop
                 self._drive(loop, remaining)
             return self._outcome(task)
         except BaseException:
             if held and task is not None and not task.done():
-                task.cancel()  # Ctrl-C out of the loop, say: do not leave the call running
+                _abandon(task)  # Ctrl-C out of the loop, say: do not leave the call running
             raise
         finally:
             if task is not None:
@@ -290,7 +305,7 @@ class RuntimeHost(ScriptHost):
             if stop is None and remaining is not None and remaining <= 0:
                 stop = _deadline_error()
             if stop is not None:
-                loop.call_soon_threadsafe(task.cancel)
+                loop.call_soon_threadsafe(_abandon, task)
                 raise stop
             # re-check now and then too: the loop may park before it runs ``wake``
             self._run_jobs(_REMOTE_POLL if remaining is None else min(remaining, _REMOTE_POLL))
@@ -459,9 +474,9 @@ class RuntimeHost(ScriptHost):
                         cancel()
                 for task in running:
                     if loop is None:
-                        self._loop.loop().call_soon_threadsafe(task.cancel)
+                        self._loop.loop().call_soon_threadsafe(_abandon, task)
                     else:
-                        task.cancel()
+                        _abandon(task)
             finally:
                 if loop is not None:
                     self._loop.release()

@@ -360,6 +360,9 @@ class LoopThread:
                 task.cancel()
             if tasks:
                 await asyncio.wait(tasks, timeout=timeout)
+            for task in tasks:  # read what they ended with: nobody else will
+                if task.done() and not task.cancelled():
+                    task.exception()
             await loop.shutdown_asyncgens()
 
         inside = self.running_here()

@@ -34,10 +34,11 @@ class DeadlineWatch:
     is freed with its watch.
     """
 
-    __slots__ = ("__weakref__", "_active", "_armed_at", "_handle", "_loop")
+    __slots__ = ("__weakref__", "_active", "_armed_at", "_handle", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = _reference(loop)
+        #: The loop, held weakly.
+        self.loop = _reference(loop)
         self._active: dict[Expirable, float] = {}
         self._handle: asyncio.TimerHandle | None = None
         self._armed_at = math.inf
@@ -56,10 +57,10 @@ class DeadlineWatch:
         return len(self._active)
 
     def watches(self, loop: asyncio.AbstractEventLoop) -> bool:
-        return self._loop() is loop
+        return self.loop() is loop
 
     def _arm(self, deadline: float) -> None:
-        loop = self._loop()
+        loop = self.loop()
         if loop is None:
             return
         if self._handle is not None:
@@ -89,19 +90,20 @@ def _reference(loop: asyncio.AbstractEventLoop) -> Callable[[], asyncio.Abstract
 #: Watches by ``id(loop)``, held weakly (each checks it is still its loop's: ids are reused).
 _by_loop: weakref.WeakValueDictionary[int, DeadlineWatch] = weakref.WeakValueDictionary()
 _by_loop_lock = threading.Lock()
-#: The watch asked for last: nearly every lookup is for the same loop again.
-_recent: weakref.ref[DeadlineWatch] | None = None
+#: The watch asked for last: nearly every lookup is for the same loop again. Held strongly,
+#: which keeps only that small object (not its loop) alive.
+_recent: DeadlineWatch | None = None
 
 
 def deadline_watch(loop: asyncio.AbstractEventLoop) -> DeadlineWatch:
     """The watch of ``loop`` (one per loop, shared by every provider on it)."""
     global _recent
-    recent = _recent() if _recent is not None else None
-    if recent is not None and recent.watches(loop):
+    recent = _recent
+    if recent is not None and recent.loop() is loop:
         return recent
     with _by_loop_lock:
         watch = _by_loop.get(id(loop))
         if watch is None or not watch.watches(loop):
             watch = _by_loop[id(loop)] = DeadlineWatch(loop)
-        _recent = weakref.ref(watch)
+        _recent = watch
     return watch

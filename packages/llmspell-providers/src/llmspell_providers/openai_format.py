@@ -18,6 +18,7 @@ from llmspell_core.provider import CompletionChunk, CompletionRequest, Completio
 from llmspell_core.tool_types import ToolSpec
 from llmspell_core.usage import Usage
 from llmspell_providers.wire import tokens
+from llmspell_utils.trusted_models import trusted_builder
 
 __all__ = [
     "OpenAIStreamState",
@@ -31,6 +32,13 @@ __all__ = [
 #: Models that take ``max_completion_tokens`` and refuse ``max_tokens``.
 _COMPLETION_TOKEN_MODELS = re.compile(r"^(o\d|gpt-5)")
 _SCHEMA_NAME = re.compile(r"[^a-zA-Z0-9_-]")
+
+#: Roles read once: looking a member up on the enum class costs more than comparing it.
+_TOOL, _ASSISTANT, _USER = Role.TOOL, Role.ASSISTANT, Role.USER
+
+_response = trusted_builder(CompletionResponse)
+_message = trusted_builder(Message)
+_usage = trusted_builder(Usage)
 
 
 def parse_tool_arguments(raw: str | None) -> dict[str, Any]:
@@ -67,7 +75,8 @@ def _media_part(media: MediaContent, provider: str) -> dict[str, Any]:
 def to_openai_messages(messages: list[Message], provider: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for message in messages:
-        if message.role == Role.TOOL:
+        role = message.role
+        if role == _TOOL:
             out.append(
                 {
                     "role": "tool",
@@ -75,7 +84,7 @@ def to_openai_messages(messages: list[Message], provider: str) -> list[dict[str,
                     "content": message.content,
                 }
             )
-        elif message.role == Role.ASSISTANT:
+        elif role == _ASSISTANT:
             item: dict[str, Any] = {"role": "assistant", "content": message.content or None}
             if message.tool_calls:
                 item["tool_calls"] = [
@@ -87,14 +96,14 @@ def to_openai_messages(messages: list[Message], provider: str) -> list[dict[str,
                     for call in message.tool_calls
                 ]
             out.append(item)
-        elif message.role == Role.USER and message.media:
+        elif role == _USER and message.media:
             parts: list[dict[str, Any]] = []
             if message.content:
                 parts.append({"type": "text", "text": message.content})
             parts.extend(_media_part(m, provider) for m in message.media)
             out.append({"role": "user", "content": parts})
         else:
-            out.append({"role": str(message.role), "content": message.content})
+            out.append({"role": str(role), "content": message.content})
     return out
 
 
@@ -156,44 +165,87 @@ def usage_of(raw: Any) -> Usage:
 
 
 def _tool_calls(raw_calls: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": call.id,
-            "name": call.function.name,
-            "arguments": parse_tool_arguments(call.function.arguments),
-        }
-        for call in raw_calls
-        if getattr(call, "function", None) is not None
-    ]
+    calls: list[dict[str, Any]] = []
+    items: list[Any] = raw_calls if type(raw_calls) is list else []  # pyright: ignore[reportUnknownVariableType]
+    for item in items:
+        call: dict[str, Any] = item if type(item) is dict else {}  # pyright: ignore[reportUnknownVariableType]
+        function: Any = call.get("function")
+        if type(function) is dict:
+            named: dict[str, Any] = function  # pyright: ignore[reportUnknownVariableType]
+            calls.append(
+                {
+                    "id": call.get("id"),
+                    "name": named.get("name"),
+                    "arguments": parse_tool_arguments(named.get("arguments")),
+                }
+            )
+    return calls
 
 
-def response_of(raw: Any, model: str) -> CompletionResponse | None:
-    """The llmspell response for a ``ChatCompletion``; None when ``raw`` is not one.
+def response_of(body: Any, model: str) -> CompletionResponse | None:
+    """The llmspell response for a chat-completions JSON body; None when ``body`` is not one.
 
-    Built from plain values in one validation (not one per nested model): this runs on every
-    agent call.
+    This runs on every agent call: a plain text reply (the usual one) is built from the JSON
+    values, once their types are checked, without validating them again; anything else (tool
+    calls, odd values) goes through validation.
     """
-    choices: Any = getattr(raw, "choices", None)
-    if not choices or isinstance(raw, (str, bytes)):
+    if type(body) is not dict:
         return None
-    choice = choices[0]
-    message = choice.message
-    raw_calls: Any = message.tool_calls
-    usage: Any = getattr(raw, "usage", None)
-    return CompletionResponse.model_validate(
+    document: dict[str, Any] = body  # pyright: ignore[reportUnknownVariableType]
+    choices: Any = document.get("choices")
+    if type(choices) is not list or not choices:
+        return None
+    listed: list[Any] = choices  # pyright: ignore[reportUnknownVariableType]
+    choice: Any = listed[0]
+    if type(choice) is not dict:
+        return None
+    first: dict[str, Any] = choice  # pyright: ignore[reportUnknownVariableType]
+    found: Any = first.get("message")
+    if type(found) is not dict:
+        return None
+    message: dict[str, Any] = found  # pyright: ignore[reportUnknownVariableType]
+    raw_calls: Any = message.get("tool_calls")
+    content: Any = message.get("content") or ""
+    finish_reason: Any = first.get("finish_reason")
+    counts: Any = document.get("usage")
+    usage: dict[str, Any] = counts if type(counts) is dict else {}  # pyright: ignore[reportUnknownVariableType]
+    input_tokens = int(usage.get("prompt_tokens") or 0)
+    output_tokens = int(usage.get("completion_tokens") or 0)
+    replied_model: Any = document.get("model") or model
+    if (
+        raw_calls
+        or type(content) is not str
+        or type(replied_model) is not str
+        or (finish_reason is not None and type(finish_reason) is not str)
+    ):
+        return CompletionResponse.model_validate(
+            {
+                "message": {
+                    "role": "assistant",
+                    "content": content,
+                    "media": [],
+                    "tool_calls": _tool_calls(raw_calls),
+                },
+                "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens},
+                "model": str(replied_model),
+                "finish_reason": finish_reason,
+            }
+        )
+    return _response(
         {
-            "message": {
-                "role": "assistant",
-                "content": message.content or "",
-                "media": [],
-                "tool_calls": _tool_calls(raw_calls) if raw_calls else [],
-            },
-            "usage": {  # read here, not through usage_of(): this runs on every agent call
-                "input_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
-                "output_tokens": int(getattr(usage, "completion_tokens", 0) or 0),
-            },
-            "model": str(getattr(raw, "model", "") or model),
-            "finish_reason": choice.finish_reason,
+            "message": _message(
+                {
+                    "role": _ASSISTANT,
+                    "content": content,
+                    "media": [],
+                    "tool_calls": [],
+                    "tool_call_id": None,
+                    "name": None,
+                }
+            ),
+            "usage": _usage({"input_tokens": input_tokens, "output_tokens": output_tokens}),
+            "model": replied_model,
+            "finish_reason": finish_reason,
         }
     )
 

@@ -22,6 +22,7 @@ from llmspell_providers.error_mapping import bad_response
 from llmspell_providers.model_info import ModelInfo, capabilities_for
 from llmspell_providers.openai_format import OpenAIStreamState, request_params, response_of
 from llmspell_providers.sdk_provider import SDKProvider
+from llmspell_providers.wire import json_body
 
 __all__ = ["OpenAIProvider", "is_local_url"]
 
@@ -80,10 +81,17 @@ class OpenAIProvider(SDKProvider):
         )
 
     async def _complete(self, request: CompletionRequest) -> CompletionResponse:
-        raw: Any = await self.client.chat.completions.create(**request_params(request, self.name))
-        response = response_of(raw, request.model)
+        # the loop's client straight from its holder: this runs on every agent call
+        client: Any = self._clients.get()
+        params = request_params(request, self.settings.name)
+        # The reply's JSON is read here rather than as the SDK's typed ChatCompletion, which
+        # would be read once and dropped: building it is near a tenth of the whole call. The
+        # request, its checks and the errors for failed statuses are the SDK's all the same.
+        raw: Any = await client.chat.completions.with_raw_response.create(**params)
+        body = json_body(raw.http_response)
+        response = response_of(body, request.model)
         if response is None:
-            raise self._unexpected(raw)
+            raise self._unexpected(body)
         return response
 
     async def _stream(self, request: CompletionRequest) -> AsyncIterator[CompletionChunk]:

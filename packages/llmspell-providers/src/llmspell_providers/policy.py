@@ -12,8 +12,9 @@ import asyncio
 import builtins
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from types import CoroutineType, TracebackType
-from typing import Any, TypeVar
+from functools import partial
+from types import TracebackType
+from typing import TypeVar
 
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import (
@@ -24,6 +25,7 @@ from llmspell_core.errors import (
     TimeoutError,
 )
 from llmspell_providers.deadlines import DeadlineWatch, deadline_watch
+from llmspell_providers.token_watch import TokenWatch, token_watch
 from llmspell_utils import RetryEvent, retry_async
 
 __all__ = ["AttemptScope", "RequestPolicy", "is_retryable"]
@@ -32,6 +34,9 @@ T = TypeVar("T")
 log = logging.getLogger("llmspell.providers")
 
 ErrorMapper = Callable[[BaseException], LLMSpellError | None]
+
+_running_loop = asyncio.get_running_loop
+_current_task = asyncio.current_task
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -42,10 +47,11 @@ def is_retryable(error: BaseException) -> bool:
 class AttemptScope:
     """One attempt's limits in one scope: a time budget and the spell's cancellation token.
 
-    Registering a callback on the thread-safe token (instead of polling) is what lets Ctrl-C
-    or a script-side cancel interrupt a request blocked on the network; the budget is watched
-    by the loop's :class:`DeadlineWatch`. Either one cancels the current task, and leaving the
-    scope turns that cancellation into the llmspell error that says which limit it was.
+    Waiting on the thread-safe token (through its :class:`TokenWatch`, instead of polling) is
+    what lets Ctrl-C or a script-side cancel interrupt a request blocked on the network; the
+    budget is watched by the loop's :class:`DeadlineWatch`. Either one cancels the current
+    task, and leaving the scope turns that cancellation into the llmspell error that says
+    which limit it was.
     """
 
     __slots__ = (
@@ -57,7 +63,7 @@ class AttemptScope:
         "_on_expire",
         "_task",
         "_token_fired",
-        "_unsubscribe",
+        "_tokens",
         "_watch",
         "_what",
     )
@@ -73,15 +79,16 @@ class AttemptScope:
         self._what = what
         self._budget = budget
         self._on_expire = on_expire
-        self._task: asyncio.Task[object] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        # the task, loop and watches are set on entering: nothing calls back before that
+        self._task: asyncio.Task[object] | None
+        self._loop: asyncio.AbstractEventLoop | None
+        self._tokens: TokenWatch | None
         self._watch: DeadlineWatch | None = None
         self._inside = False
         self._expired = False
         self._token_fired = False
-        self._unsubscribe: Callable[[], None] | None = None
 
-    def _fire(self) -> None:  # any thread
+    def token_fired(self) -> None:  # any thread
         loop = self._loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._cancel_for_token)
@@ -102,16 +109,18 @@ class AttemptScope:
         return CancelledError(f"{self._what} cancelled: {reason}")
 
     def __enter__(self) -> AttemptScope:
-        # no check of the token here: callers check the context just before, and a token
-        # that fires in between (or already has) calls back at once, cancelling the attempt
         token = self._ctx.cancellation
-        loop = self._loop = asyncio.get_running_loop()
-        self._task = asyncio.current_task(loop)
+        loop = self._loop = _running_loop()
+        self._task = _current_task(loop)
         self._inside = True
         if self._budget is not None:
             watch = self._watch = deadline_watch(loop)
             watch.add(self, loop.time() + self._budget)
-        self._unsubscribe = token.on_cancel(self._fire)
+        tokens = self._tokens = token_watch(token)
+        tokens.add(self)
+        if token.cancelled:  # it fired already (maybe before this joined its watch): stop here
+            self.__exit__(None, None, None)
+            raise self._cancelled()
         return self
 
     def __exit__(
@@ -124,9 +133,9 @@ class AttemptScope:
         if self._watch is not None:
             self._watch.discard(self)
             self._watch = None
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        if self._tokens is not None:
+            self._tokens.discard(self)
+            self._tokens = None
         if not (self._token_fired or self._expired):
             return
         if self._task is not None:
@@ -174,21 +183,30 @@ class RequestPolicy:
             details={"provider": self.provider, "timeout_seconds": budget},
         )
 
-    async def _once(
+    async def call(
         self,
         op: Callable[[], Awaitable[T]],
         ctx: ExecutionContext,
         what: str,
         *,
         streaming: bool = False,
-        retry: bool = False,
+        retry: bool = True,
     ) -> T:
-        """One attempt under its timeout; with ``retry``, a transient failure goes on to
-        :meth:`_retry` (the first attempt needs none of that machinery, nor another frame)."""
-        ctx.check(what)
-        budget = ctx.timeout_for(self.timeout)
+        """Run ``op`` with the timeout, retrying transient failures within the deadline.
+
+        This is the first attempt; a transient failure goes on to :meth:`_retry` (the first
+        attempt needs none of that machinery, nor another frame: this is every agent call).
+        With ``retry=False`` it is one attempt, which is how :meth:`_retry` makes the others.
+        A cancelled context stops it before ``op`` starts (the scope checks the token).
+        """
+        if ctx.deadline is None:
+            budget = self.timeout
+        else:
+            ctx.check(what)  # past the spell's deadline: not one more attempt
+            budget = ctx.timeout_for(self.timeout)
+        # a partial, not a lambda: no closure cells in this frame, which every request runs
         scope = AttemptScope(
-            ctx, what, budget, lambda: self._timeout_error(ctx, what, budget, streaming)
+            ctx, what, budget, partial(self._timeout_error, ctx, what, budget, streaming)
         )
         try:
             with scope:
@@ -206,12 +224,6 @@ class RequestPolicy:
                 raise
             return await self._retry(first, op, ctx, what)
 
-    def call(
-        self, op: Callable[[], Awaitable[T]], ctx: ExecutionContext, what: str
-    ) -> CoroutineType[Any, Any, T]:
-        """Run ``op`` with the timeout, retrying transient failures within the deadline."""
-        return self._once(op, ctx, what, retry=True)
-
     async def _retry(
         self,
         first: Exception,
@@ -226,7 +238,7 @@ class RequestPolicy:
         async def attempt() -> T:
             if pending:  # hand the first failure to the retry loop as its attempt 1
                 raise pending.pop()
-            return await self._once(op, ctx, what)
+            return await self.call(op, ctx, what, retry=False)
 
         def on_retry(event: RetryEvent) -> None:
             last[:] = [event.error]
@@ -266,4 +278,4 @@ class RequestPolicy:
 
     async def next_item(self, items: AsyncIterator[T], ctx: ExecutionContext, what: str) -> T:
         """The next streamed item within the idle timeout; StopAsyncIteration at the end."""
-        return await self._once(items.__anext__, ctx, what, streaming=True)
+        return await self.call(items.__anext__, ctx, what, streaming=True, retry=False)

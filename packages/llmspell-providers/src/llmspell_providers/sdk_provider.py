@@ -7,6 +7,7 @@ into llmspell chunks, so the plumbing lives here once and each provider keeps on
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from types import ModuleType
 from typing import Any, ClassVar, Protocol
@@ -55,7 +56,7 @@ class SDKProvider(BaseProvider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients: LoopBoundClient[Any] = LoopBoundClient()
+        self._clients: LoopBoundClient[Any] = LoopBoundClient(self._make_client)
 
     def _load_sdk(self) -> ModuleType:
         return import_optional(
@@ -84,7 +85,7 @@ class SDKProvider(BaseProvider):
     @property
     def client(self) -> Any:
         """The SDK client for the running event loop."""
-        return self._clients.get(self._make_client)
+        return self._clients.get()
 
     def _listed_models(self, official: bool) -> list[str]:
         """The models to list, the configured default first."""
@@ -97,8 +98,13 @@ class SDKProvider(BaseProvider):
         return models
 
     def _unexpected(self, raw: Any) -> ProviderError:
-        """The error for a body that is not the SDK's response object (text, HTML, ...)."""
-        preview = raw[:120] if isinstance(raw, (str, bytes)) else type(raw).__name__
+        """The error for a body that is not the expected response (text, HTML, other JSON)."""
+        if isinstance(raw, dict | list):
+            preview: Any = json.dumps(raw, default=str)[:120]
+        elif isinstance(raw, str | bytes):
+            preview = raw[:120]
+        else:
+            preview = type(raw).__name__
         return bad_response(self.error_context, f"got {preview!r}")
 
     def _not_a_stream(self, raw: Any) -> None:

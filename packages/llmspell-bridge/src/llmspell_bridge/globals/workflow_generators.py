@@ -67,7 +67,9 @@ class ScriptGenerator:
                 import asyncio
 
                 settled = await asyncio.wrap_future(value.future)
-                value = await self._host.on_script_thread(functools.partial(_resume, values, settled))
+                value = await self._host.on_script_thread(
+                    functools.partial(_resume, values, settled)
+                )
             return value
         except LLMSpellError:
             raise
