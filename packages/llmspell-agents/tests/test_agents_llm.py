@@ -311,6 +311,41 @@ async def test_structured_output_gives_up_after_the_repair(
     assert agent.get_state() == "Failed"
 
 
+async def test_a_stream_repairs_structured_output_once_and_says_so(
+    catalog: Catalog, provider: Any, ctx: ExecutionContext
+) -> None:
+    provider.turns.extend(
+        ['{"city": "Paris", "population": "many"}', '{"city": "Paris", "population": 2}']
+    )
+    agent = build(catalog, model="scripted/m1", response_format=SCHEMA)
+    chunks = [c async for c in agent.stream(AgentInput(text="Paris?"), ctx)]
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    events = [c.event for c in chunks if c.event]
+    assert events[0]["type"] == "repair"
+    assert "$.population: 'many' is not of type 'integer'" in events[0]["problem"]
+    repair_at = next(i for i, c in enumerate(chunks) if c.event and c.event["type"] == "repair")
+    repaired_text = "".join(c.text for c in chunks[repair_at:])
+    assert repaired_text == '{"city": "Paris", "population": 2}'  # streamed after the event
+    final = chunks[-1]
+    assert final.done
+    assert final.event == {
+        "type": "final",
+        "success": True,
+        "data": {"city": "Paris", "population": 2},
+    }
+    assert "$.population" in provider.requests[1].messages[-1].content
+    assert len(provider.requests) == 2
+    assert agent.get_history()[-1]["content"] == '{"city": "Paris", "population": 2}'
+
+    provider.turns.extend(["not json", "still not json"])
+    chunks = [c async for c in agent.stream(AgentInput(text="again?"), ctx)]
+    final = chunks[-1]
+    assert final.event is not None
+    assert final.event["success"] is False
+    assert "after one repair request" in final.event["error"]["message"]
+    assert len(provider.requests) == 4  # one repair, not more
+
+
 def test_invalid_schema_fails_at_build(catalog: Catalog) -> None:
     with pytest.raises(ValidationError, match="response_format is not a valid JSON Schema"):
         build(catalog, model="scripted/m1", response_format={"type": "object", "properties": 5})

@@ -3,8 +3,8 @@
 ``execute`` and ``stream`` run the same steps: ask the model; if it calls tools, run them
 concurrently (bounded by ``max_tool_calls``), hand back the results and ask again; stop at a
 final answer. With a ``response_format`` the answer is validated against the JSON Schema and,
-if it does not fit, the model gets one repair request naming the problem (``execute`` only;
-a stream has already shown its text). ``execute`` is a plain coroutine rather than a drained
+if it does not fit, the model gets one repair request naming the problem (a stream announces
+it with a ``repair`` event, then streams the repaired text). ``execute`` is a plain coroutine rather than a drained
 stream: it is the hot path, and it answers within a few percent of a raw SDK call.
 
 Providers are reached only through ``Services.resolve_model`` and tools through
@@ -267,6 +267,18 @@ class LLMAgent(BaseAgent):
             turn.limited = True
         return runs
 
+    def _repair_request(self, turn: Turn, text: str, problem: str) -> CompletionRequest:
+        """The one request asking the model to fix a reply that does not fit the schema."""
+        assert turn.schema is not None
+        turn.repaired = True
+        messages = [
+            *turn.messages,
+            Message.assistant(text),
+            Message.user(repair_prompt(problem, turn.schema)),
+        ]
+        choice: ToolChoice | None = "none" if turn.offered else None
+        return self._request(turn, messages, choice)
+
     async def _structured(
         self, turn: Turn, text: str, ctx: ExecutionContext, *, repair: bool
     ) -> tuple[str, Any, ErrorInfo | None]:
@@ -276,14 +288,7 @@ class LLMAgent(BaseAgent):
         assert schema is not None
         data, problem = decode_reply(text, schema)
         if problem is not None and repair:
-            turn.repaired = True
-            messages = [
-                *turn.messages,
-                Message.assistant(text),
-                Message.user(repair_prompt(problem, schema)),
-            ]
-            choice: ToolChoice | None = "none" if turn.offered else None
-            response = await self.provider.complete(self._request(turn, messages, choice), ctx)
+            response = await self.provider.complete(self._repair_request(turn, text, problem), ctx)
             turn.answered(response.usage)
             text = response.message.content
             data, problem = decode_reply(text, schema)
@@ -369,6 +374,21 @@ class LLMAgent(BaseAgent):
             ctx.check(self._label)
         text, data, error = reply.content, None, None
         if turn.schema is not None:
+            _, problem = decode_reply(text, turn.schema)
+            if problem is not None:  # one repair, streamed too, announced by an event
+                yield AgentChunk(index=index, event={"type": "repair", "problem": problem})
+                index += 1
+                parts = []
+                async for chunk in self.provider.stream(
+                    self._repair_request(turn, text, problem), ctx
+                ):
+                    if chunk.text:
+                        parts.append(chunk.text)
+                        yield AgentChunk(text=chunk.text, index=index)
+                        index += 1
+                    if chunk.done:
+                        turn.answered(chunk.usage)
+                text = "".join(parts)
             text, data, error = await self._structured(turn, text, ctx, repair=False)
         output = self._output(turn, reply, text, data, error)
         final: dict[str, Any] | None = None
