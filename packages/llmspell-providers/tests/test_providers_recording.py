@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from llmspell_core.config import LLMSpellConfig
 from llmspell_core.context import ExecutionContext
 from llmspell_core.errors import ConfigError, ProviderError
 from llmspell_core.messages import Message
-from llmspell_core.provider import CompletionRequest, ProviderSettings
+from llmspell_core.provider import CompletionChunk, CompletionRequest, ProviderSettings
 from llmspell_core.testing import FakeLLMServer, FakeReply, FakeToolCall
 from llmspell_providers import LocalProvider, reset_tapes
 
@@ -123,3 +123,61 @@ async def test_missing_or_broken_replay_file(
     monkeypatch.setenv("LLMSPELL_REPLAY", str(broken))
     with pytest.raises(ConfigError, match=r"broken.jsonl:2: not a recorded provider exchange"):
         await provider.complete(ask("x"), ctx)
+
+
+async def drain(stream: AsyncIterator[CompletionChunk], into: list[str]) -> None:
+    async for chunk in stream:
+        into.append(chunk.text)
+
+
+async def test_failures_are_recorded_and_replayed_as_the_same_errors(
+    make_catalog: MakeCatalog,
+    server: FakeLLMServer,
+    ctx: ExecutionContext,
+    recording: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from llmspell_core.testing import Fault
+
+    provider = make_catalog(max_retries=0).get_provider("openai")
+    server.reply("fine", FakeReply(text="one two three four five"), "after the storm")
+    server.fault(Fault.unauthorized(times=1))
+    with pytest.raises(ProviderError) as denied:
+        await provider.complete(ask("who am I"), ctx)
+    assert (await provider.complete(ask("hello"), ctx)).message.content == "fine"
+    server.fault(Fault.cut_stream(after_chunks=2))
+    streamed: list[str] = []
+    with pytest.raises(ProviderError) as broken:
+        await drain(provider.stream(ask("stream please"), ctx), streamed)
+    assert streamed  # some chunks came before the cut
+    text = recording.read_text()  # noqa: ASYNC240 - a small local file, read once
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [(line["kind"], "error" in line) for line in lines] == [
+        ("complete", True),
+        ("complete", False),
+        ("stream", True),
+    ]
+    assert lines[0]["error"]["type"] == type(denied.value).__name__
+    assert len(lines[2]["chunks"]) == len(streamed)
+    server.stop()
+
+    monkeypatch.delenv("LLMSPELL_RECORD")
+    monkeypatch.setenv("LLMSPELL_REPLAY", str(recording))
+    reset_tapes()
+    replayed = Catalog(
+        LLMSpellConfig.model_validate(
+            {"providers": {"openai": {"base_url": "http://127.0.0.1:9/v1"}}}
+        ),
+        environ={"LLMSPELL_REPLAY": str(recording)},
+    ).get_provider("openai")
+    with pytest.raises(ProviderError) as again:
+        await replayed.complete(ask("who am I"), ctx)
+    assert type(again.value) is type(denied.value)
+    assert (again.value.code, again.value.message) == (denied.value.code, denied.value.message)
+    assert again.value.details["replayed"] is True
+    assert (await replayed.complete(ask("hello"), ctx)).message.content == "fine"
+    replayed_chunks: list[str] = []
+    with pytest.raises(ProviderError) as broken_again:
+        await drain(replayed.stream(ask("stream please"), ctx), replayed_chunks)
+    assert replayed_chunks == streamed
+    assert broken_again.value.message == broken.value.message

@@ -26,7 +26,15 @@ from llmspell_core.provider import (
 )
 from llmspell_providers.error_mapping import ErrorContext, map_provider_error
 from llmspell_providers.policy import RequestPolicy
-from llmspell_providers.recording import ActiveTape, active_tape
+from llmspell_providers.recording import (
+    ActiveTape,
+    Kind,
+    active_tape,
+    embed_fingerprint,
+    raise_recorded,
+    recordable,
+    request_fingerprint,
+)
 
 __all__ = ["BaseProvider", "LoopBoundClient"]
 
@@ -140,6 +148,20 @@ class BaseProvider(Provider):
     def map_error(self, exc: BaseException) -> LLMSpellError | None:
         return map_provider_error(exc, self.sdk, self.error_context)
 
+    def _record_failure(
+        self,
+        tape: ActiveTape | None,
+        kind: Kind,
+        fingerprint: dict[str, Any],
+        error: ProviderError,
+        chunks: list[CompletionChunk] | None,
+    ) -> None:
+        if tape is not None and tape[0] == "record" and recordable(error):
+            tape[1].record_failure(
+                kind, fingerprint, error,
+                provider=self.name, provider_type=self.provider_type, chunks=chunks,
+            )  # fmt: skip
+
     # -- the Provider interface -------------------------------------------------------------------
     def complete(
         self, request: CompletionRequest, ctx: ExecutionContext
@@ -161,7 +183,15 @@ class BaseProvider(Provider):
         if mode == "replay":
             ctx.check(what)
             return recording.replay_response(request)
-        response = await self.policy.call(lambda: self._complete(request), ctx, what)
+        try:
+            response = await self.policy.call(lambda: self._complete(request), ctx, what)
+        except ProviderError as error:
+            if recordable(error):
+                recording.record_failure(
+                    "complete", request_fingerprint(request), error,
+                    provider=self.name, provider_type=self.provider_type,
+                )  # fmt: skip
+            raise
         recording.record_response(
             request, response, provider=self.name, provider_type=self.provider_type
         )
@@ -174,8 +204,10 @@ class BaseProvider(Provider):
         tape = self._active_tape()
         if tape is not None and tape[0] == "replay":
             ctx.check(what)
-            for chunk in tape[1].replay_chunks(request):
+            chunks, entry = tape[1].replay_chunks(request)
+            for chunk in chunks:
                 yield chunk
+            raise_recorded(entry)  # a stream recorded breaking breaks here again
             return
 
         async def open_stream() -> tuple[AsyncIterator[CompletionChunk], CompletionChunk]:
@@ -193,8 +225,12 @@ class BaseProvider(Provider):
                 raise
             return items, first
 
-        items, chunk = await self.policy.call(open_stream, ctx, what)
         recorded: list[CompletionChunk] | None = [] if tape is not None else None
+        try:
+            items, chunk = await self.policy.call(open_stream, ctx, what)
+        except ProviderError as error:
+            self._record_failure(tape, "stream", request_fingerprint(request), error, recorded)
+            raise
         sent = 0
         try:
             while True:
@@ -218,6 +254,9 @@ class BaseProvider(Provider):
                         code="STREAM_INCOMPLETE",
                         details=exc.details,
                     ) from exc
+        except ProviderError as error:
+            self._record_failure(tape, "stream", request_fingerprint(request), error, recorded)
+            raise
         finally:
             await _aclose(items)
         if tape is not None and recorded is not None:
@@ -233,7 +272,11 @@ class BaseProvider(Provider):
         if tape is not None and tape[0] == "replay":
             ctx.check(what)
             return tape[1].replay_embedding(texts, model)
-        vectors = await self.policy.call(lambda: self._embed(texts, model), ctx, what)
+        try:
+            vectors = await self.policy.call(lambda: self._embed(texts, model), ctx, what)
+        except ProviderError as error:
+            self._record_failure(tape, "embed", embed_fingerprint(texts, model), error, None)
+            raise
         if tape is not None:
             tape[1].record_embedding(
                 texts, model, vectors, provider=self.name, provider_type=self.provider_type

@@ -36,7 +36,7 @@ from llmspell_core.provider import (
 from llmspell_core.usage import Usage
 from llmspell_providers.base import BaseProvider
 from llmspell_providers.hash_embeddings import DEFAULT_DIMENSIONS, hash_embedding
-from llmspell_providers.recording import ActiveTape, Tape, active_tape, tape_for
+from llmspell_providers.recording import ActiveTape, Tape, active_tape, raise_recorded, tape_for
 from llmspell_providers.schema_example import example_for
 
 __all__ = ["OFFLINE_NOTICE", "LocalProvider", "ScriptedToolCall", "ScriptedTurnSpec"]
@@ -225,8 +225,10 @@ class LocalProvider(BaseProvider):
     async def _stream(self, request: CompletionRequest) -> AsyncIterator[CompletionChunk]:
         if self.mode(request.model) == "replay":
             assert self._tape is not None
-            for chunk in self._tape.replay_chunks(request):
+            chunks, entry = self._tape.replay_chunks(request)
+            for chunk in chunks:
                 yield chunk
+            raise_recorded(entry)
             return
         response = self._answer(request)
         words = response.message.content.split(" ")

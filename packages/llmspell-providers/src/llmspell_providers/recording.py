@@ -1,7 +1,9 @@
 """Record provider exchanges to a JSON-lines file and replay them without network.
 
-``LLMSPELL_RECORD=FILE`` appends every successful exchange (completion, stream, embedding);
-``LLMSPELL_REPLAY=FILE`` answers each request from the file instead of calling the provider.
+``LLMSPELL_RECORD=FILE`` appends every exchange (completion, stream, embedding) with its final
+outcome: the answer, or the provider error it ended with after the retries (a stream keeps the
+chunks it sent before breaking). ``LLMSPELL_REPLAY=FILE`` answers each request from the file
+instead of calling the provider, raising a recorded error again (same class, code, message).
 A request is matched by a fingerprint of what was asked (model, messages, tools, options), not
 by which provider answered, so a session recorded against OpenAI replays on a machine with no
 key. Identical requests replay their recorded answers in order. An unrecorded request fails
@@ -19,16 +21,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from llmspell_core.errors import ConfigError, ProviderError
+from llmspell_core.errors import (
+    AuthError,
+    ConfigError,
+    ProviderError,
+    ProviderUnavailableError,
+    RateLimitError,
+)
 from llmspell_core.provider import CompletionChunk, CompletionRequest, CompletionResponse
 
 __all__ = [
     "RECORD_ENV",
     "REPLAY_ENV",
     "ActiveTape",
+    "Kind",
     "Tape",
     "active_tape",
     "embed_fingerprint",
+    "raise_recorded",
+    "recordable",
     "request_fingerprint",
     "reset_tapes",
 ]
@@ -38,6 +49,45 @@ REPLAY_ENV = "LLMSPELL_REPLAY"
 FORMAT_VERSION = 1
 
 Kind = Literal["complete", "stream", "embed"]
+
+#: The errors a tape keeps: what the provider answered, not what happened to the spell
+#: (its deadline, Ctrl-C) or a mistake in the request found before anything was sent.
+_RECORDED_ERRORS: dict[str, type[ProviderError]] = {
+    cls.__name__: cls
+    for cls in (ProviderError, RateLimitError, AuthError, ProviderUnavailableError)
+}
+
+
+def recordable(error: BaseException) -> bool:
+    """Whether a tape keeps ``error`` as a request's outcome."""
+    return type(error).__name__ in _RECORDED_ERRORS and isinstance(error, ProviderError)
+
+
+def _error_entry(error: ProviderError) -> dict[str, Any]:
+    return {
+        "type": type(error).__name__,
+        "code": error.code,
+        "message": error.message,
+        "details": json.loads(json.dumps(error.details, default=str)),
+    }
+
+
+def raise_recorded(entry: dict[str, Any]) -> None:
+    """Raise the error an entry recorded, if it recorded one."""
+    recorded = entry.get("error")
+    if not isinstance(recorded, dict):
+        return
+    info = cast(dict[str, Any], recorded)
+    cls = _RECORDED_ERRORS.get(str(info.get("type")), ProviderError)
+    details = info.get("details")
+    raise cls(
+        str(info.get("message") or "recorded provider error"),
+        code=str(info.get("code") or cls.default_code),
+        details={
+            **(cast(dict[str, Any], details) if isinstance(details, dict) else {}),
+            "replayed": True,
+        },
+    )
 
 
 def request_fingerprint(request: CompletionRequest) -> dict[str, Any]:
@@ -162,6 +212,24 @@ class Tape:
             answer={"chunks": [c.model_dump(mode="json") for c in chunks]},
         )
 
+    def record_failure(
+        self,
+        kind: Kind,
+        fingerprint: dict[str, Any],
+        error: ProviderError,
+        *,
+        provider: str,
+        provider_type: str,
+        chunks: list[CompletionChunk] | None = None,
+    ) -> None:
+        """Record that a request ended in ``error`` (after any chunks a stream sent first)."""
+        answer: dict[str, Any] = {"error": _error_entry(error)}
+        if chunks is not None:
+            answer["chunks"] = [c.model_dump(mode="json") for c in chunks]
+        self.record(
+            kind, fingerprint, provider=provider, provider_type=provider_type, answer=answer
+        )
+
     def record_embedding(
         self,
         texts: list[str],
@@ -234,28 +302,31 @@ class Tape:
 
     def replay_response(self, request: CompletionRequest) -> CompletionResponse:
         entry = self.take(request_fingerprint(request))
+        raise_recorded(entry)
         if "response" in entry:
             return CompletionResponse.model_validate(entry["response"])
         chunks = [CompletionChunk.model_validate(c) for c in entry.get("chunks", [])]
         return _join_chunks(chunks, request.model)
 
-    def replay_chunks(self, request: CompletionRequest) -> list[CompletionChunk]:
+    def replay_chunks(self, request: CompletionRequest) -> tuple[list[CompletionChunk], Any]:
+        """The recorded chunks, and the entry (``raise_after``) to raise its error afterwards."""
         entry = self.take(request_fingerprint(request))
         if "chunks" in entry:
-            return [CompletionChunk.model_validate(c) for c in entry["chunks"]]
+            return [CompletionChunk.model_validate(c) for c in entry["chunks"]], entry
+        raise_recorded(entry)
         response = CompletionResponse.model_validate(entry["response"])
-        return [
-            CompletionChunk(
-                text=response.message.content,
-                tool_calls=response.message.tool_calls,
-                usage=response.usage,
-                finish_reason=response.finish_reason,
-                done=True,
-            )
-        ]
+        chunk = CompletionChunk(
+            text=response.message.content,
+            tool_calls=response.message.tool_calls,
+            usage=response.usage,
+            finish_reason=response.finish_reason,
+            done=True,
+        )
+        return [chunk], entry
 
     def replay_embedding(self, texts: list[str], model: str | None) -> list[list[float]]:
         entry = self.take(embed_fingerprint(texts, model))
+        raise_recorded(entry)
         return [[float(x) for x in v] for v in entry.get("vectors", [])]
 
 
