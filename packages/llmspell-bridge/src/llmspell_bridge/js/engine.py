@@ -19,15 +19,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmspell_bridge.js.interrupt import InterruptHandle, install
 from llmspell_bridge.js.source import wrap_spell
+from llmspell_bridge.limited_engine import LimitedEngine
 from llmspell_bridge.pending_step import PendingStep
 from llmspell_bridge.values import MAX_DEPTH
-from llmspell_core.engine import EngineCapabilities, ScriptArgs, ScriptEngine
+from llmspell_core.engine import EngineCapabilities, ScriptArgs
 from llmspell_core.errors import (
     CancelledError,
     LLMSpellError,
-    ResourceLimitError,
     ScriptError,
-    TimeoutError,
     ValidationError,
 )
 from llmspell_core.extras import import_optional
@@ -39,7 +38,7 @@ from llmspell_core.script_api import (
     ScriptApi,
     qualify_error,
 )
-from llmspell_core.script_host import HostedScriptFunction, ScriptHost, is_pending_promise
+from llmspell_core.script_host import HostedScriptFunction, is_pending_promise
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -92,7 +91,7 @@ class _Finish:
         self.text = ""
 
 
-class JavaScriptEngine(ScriptEngine):
+class JavaScriptEngine(LimitedEngine):
     """``javascript``: QuickJS, run on the calling thread; spells read like ES modules."""
 
     name: ClassVar[str] = "javascript"
@@ -104,12 +103,7 @@ class JavaScriptEngine(ScriptEngine):
         self._ctx: Any = None
         self._interrupt: InterruptHandle | None = None
         self._api: ScriptApi | None = None
-        self._host: ScriptHost | None = None
         self._internal: dict[str, Any] = {}
-        self._deadline: float | None = None
-        self._chunk = "<spell>"
-        self._stop: LLMSpellError | None = None
-        self._stop_base: BaseException | None = None
         self._errors: dict[int, LLMSpellError] = {}
         self._fns: list[tuple[str, ApiFunction]] = []
         self._objects: dict[int, ApiObject] = {}
@@ -177,22 +171,6 @@ class JavaScriptEngine(ScriptEngine):
             self._remember("llmspell", exc)
             self._stop = self._stop or CancelledError("spell interrupted")
             return True
-
-    def _check_limits(self) -> bool:
-        if self._stop is not None:
-            return True
-        if self._deadline is not None and time.monotonic() >= self._deadline:
-            self._stop = TimeoutError(
-                f"timed out after {self.limits.timeout_seconds:g}s "
-                "(raise it with --timeout or runtime.timeout_seconds)"
-            )
-            return True
-        assert self._host is not None
-        stop = self._host.interruption()
-        if stop is not None:
-            self._stop = stop
-            return True
-        return False
 
     # -- the one door from JavaScript (never raises) ------------------------------------------
     def _dispatch(self, op: str, a: Any = None, b: Any = None) -> Any:
@@ -540,12 +518,6 @@ class JavaScriptEngine(ScriptEngine):
             code=str(code) if isinstance(code, str) else None,
         )
 
-    def _memory_error(self) -> ResourceLimitError:
-        return ResourceLimitError(
-            f"memory limit of {self.limits.max_memory_mb} MB exceeded "
-            "(raise it with --memory-limit or runtime.max_memory_mb)"
-        )
-
     def _js_exception(self, exc: BaseException) -> LLMSpellError:
         """An exception thrown out of eval / a job (syntax errors, interrupts, OOM)."""
         if self._stop is not None:
@@ -565,11 +537,8 @@ class JavaScriptEngine(ScriptEngine):
     def execute(self, source: str, chunk_name: str, args: ScriptArgs) -> Any:
         if self._ctx is None or self._quickjs is None or self._host is None:
             raise LLMSpellError("inject() must be called before execute()", code="USAGE_ERROR")
-        self._chunk = chunk_name
-        self._stop, self._stop_base = None, None  # a REPL's earlier line may have been stopped
+        self._begin(chunk_name)
         self._finish = _Finish()
-        timeout = self.limits.timeout_seconds
-        self._deadline = None if timeout is None else time.monotonic() + timeout
         wrapped = wrap_spell(source, chunk_name)
         line_count = source.count("\n") + 1
         ctx = self._ctx
@@ -582,10 +551,7 @@ class JavaScriptEngine(ScriptEngine):
             if isinstance(error, ScriptError) and error.line is not None:
                 error.line = min(error.line, line_count)
             raise error from None
-        if self._stop_base is not None:
-            raise self._stop_base
-        if self._stop is not None:
-            raise self._stop
+        self._raise_stop()
         answer = json.loads(self._finish.text, object_hook=self._revive_object)
         if "err" in answer:
             raise self._error_from(answer["err"])

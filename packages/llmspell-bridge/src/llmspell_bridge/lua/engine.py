@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from llmspell_bridge.limited_engine import LimitedEngine
 from llmspell_bridge.values import MAX_DEPTH
-from llmspell_core.engine import EngineCapabilities, ScriptArgs, ScriptEngine
+from llmspell_core.engine import EngineCapabilities, ScriptArgs
 from llmspell_core.errors import (
     CancelledError,
     LLMSpellError,
-    ResourceLimitError,
     ScriptError,
-    TimeoutError,
     ValidationError,
 )
 from llmspell_core.extras import import_optional
@@ -34,7 +32,7 @@ from llmspell_core.script_api import (
     ScriptApi,
     qualify_error,
 )
-from llmspell_core.script_host import HostedScriptFunction, ScriptHost
+from llmspell_core.script_host import HostedScriptFunction
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -97,7 +95,7 @@ def _split_position(message: str, chunk: str = "") -> tuple[str | None, int | No
     return file, int(match["line"]), match["message"]
 
 
-class LuaEngine(ScriptEngine):
+class LuaEngine(LimitedEngine):
     """``lua``: Lua 5.4 through lupa, run on the calling thread."""
 
     name: ClassVar[str] = "lua"
@@ -109,10 +107,6 @@ class LuaEngine(ScriptEngine):
         self._lua: Any = None
         self._h: Any = None
         self._api: ScriptApi | None = None
-        self._host: ScriptHost | None = None
-        self._deadline: float | None = None
-        self._stop: LLMSpellError | None = None
-        self._stop_base: BaseException | None = None
         self._errors: dict[int, LLMSpellError] = {}
         self._objects: dict[int, ApiObject] = {}
         self._proxies: dict[int, Any] = {}
@@ -121,7 +115,6 @@ class LuaEngine(ScriptEngine):
         self._by_table: dict[str, ApiObject] = {}
         self._functions: dict[int, Any] = {}
         self._module_dir: Path | None = None
-        self._chunk = "<spell>"
         self._module_prefix = Path()
 
     @property
@@ -186,22 +179,6 @@ class LuaEngine(ScriptEngine):
             self._remember_base(exc)
             self._stop = self._stop or CancelledError("spell interrupted")
             return True
-
-    def _check_limits(self) -> bool:
-        if self._stop is not None:
-            return True
-        if self._deadline is not None and time.monotonic() >= self._deadline:
-            self._stop = TimeoutError(
-                f"timed out after {self.limits.timeout_seconds:g}s "
-                "(raise it with --timeout or runtime.timeout_seconds)"
-            )
-            return True
-        assert self._host is not None
-        stop = self._host.interruption()
-        if stop is not None:
-            self._stop = stop
-            return True
-        return False
 
     def _require(self, name: object) -> tuple[bool, str, str | None]:
         try:
@@ -483,23 +460,14 @@ class LuaEngine(ScriptEngine):
             code=str(code) if code else None,
         )
 
-    def _memory_error(self) -> ResourceLimitError:
-        return ResourceLimitError(
-            f"memory limit of {self.limits.max_memory_mb} MB exceeded "
-            "(raise it with --memory-limit or runtime.max_memory_mb)"
-        )
-
     # -- running ------------------------------------------------------------------------------
     def execute(self, source: str, chunk_name: str, args: ScriptArgs) -> Any:
         if self._h is None or self._lupa is None:
             raise LLMSpellError("inject() must be called before execute()", code="USAGE_ERROR")
-        self._chunk = chunk_name
-        self._stop, self._stop_base = None, None  # a REPL's earlier line may have been stopped
+        self._begin(chunk_name)
         spell = Path(chunk_name)
         if spell.is_file():
             self._module_dir, self._module_prefix = spell.parent, spell.parent
-        timeout = self.limits.timeout_seconds
-        self._deadline = None if timeout is None else time.monotonic() + timeout
         if source.startswith("#"):
             source = "--" + source  # a shebang line, kept so line numbers stay right
         lupa = self._lupa
@@ -523,10 +491,7 @@ class LuaEngine(ScriptEngine):
                 str(exc).split("\nstack traceback:")[0], chunk_name
             )
             raise ScriptError(message, file=file, line=line) from None
-        if self._stop_base is not None:
-            raise self._stop_base
-        if self._stop is not None:
-            raise self._stop
+        self._raise_stop()
         if not outcome[0]:
             raise self._error_from(outcome[1:])
         try:
