@@ -33,6 +33,20 @@ def recording(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tape
 
 
+def replaying(tape: Path, monkeypatch: pytest.MonkeyPatch) -> Catalog:
+    """A catalog whose providers answer from ``tape``: no server behind them and no API key."""
+    monkeypatch.delenv("LLMSPELL_RECORD")
+    monkeypatch.setenv("LLMSPELL_REPLAY", str(tape))
+    reset_tapes()
+    offline = Catalog(
+        LLMSpellConfig.model_validate(
+            {"providers": {"openai": {"base_url": "http://127.0.0.1:9/v1"}}}
+        ),
+        environ={"LLMSPELL_REPLAY": str(tape)},
+    )
+    return offline
+
+
 async def test_record_then_replay_without_network_or_key(
     make_catalog: MakeCatalog,
     server: FakeLLMServer,
@@ -57,16 +71,7 @@ async def test_record_then_replay_without_network_or_key(
     assert lines[0]["request"]["model"] == "gpt-4o-mini"
     server.stop()  # from here on there is no server at all
 
-    monkeypatch.delenv("LLMSPELL_RECORD")
-    monkeypatch.setenv("LLMSPELL_REPLAY", str(tape))
-    reset_tapes()
-    # no OPENAI_API_KEY: replay needs none
-    offline = Catalog(
-        LLMSpellConfig.model_validate(
-            {"providers": {"openai": {"base_url": "http://127.0.0.1:9/v1"}}}
-        ),
-        environ={"LLMSPELL_REPLAY": str(tape)},
-    )
+    offline = replaying(tape, monkeypatch)
     replayed = offline.get_provider("openai")
     assert (await replayed.complete(ask("hello"), ctx)).message.content == "first answer"
     assert (await replayed.complete(ask("hello"), ctx)).message.content.startswith("second")
@@ -161,15 +166,8 @@ async def test_failures_are_recorded_and_replayed_as_the_same_errors(
     assert len(lines[2]["chunks"]) == len(streamed)
     server.stop()
 
-    monkeypatch.delenv("LLMSPELL_RECORD")
-    monkeypatch.setenv("LLMSPELL_REPLAY", str(recording))
-    reset_tapes()
-    replayed = Catalog(
-        LLMSpellConfig.model_validate(
-            {"providers": {"openai": {"base_url": "http://127.0.0.1:9/v1"}}}
-        ),
-        environ={"LLMSPELL_REPLAY": str(recording)},
-    ).get_provider("openai")
+    offline = replaying(recording, monkeypatch)
+    replayed = offline.get_provider("openai")
     with pytest.raises(ProviderError) as again:
         await replayed.complete(ask("who am I"), ctx)
     assert type(again.value) is type(denied.value)
@@ -181,3 +179,4 @@ async def test_failures_are_recorded_and_replayed_as_the_same_errors(
         await drain(replayed.stream(ask("stream please"), ctx), replayed_chunks)
     assert replayed_chunks == streamed
     assert broken_again.value.message == broken.value.message
+    await offline.aclose()
