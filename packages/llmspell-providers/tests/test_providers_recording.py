@@ -38,13 +38,12 @@ def replaying(tape: Path, monkeypatch: pytest.MonkeyPatch) -> Catalog:
     monkeypatch.delenv("LLMSPELL_RECORD")
     monkeypatch.setenv("LLMSPELL_REPLAY", str(tape))
     reset_tapes()
-    offline = Catalog(
+    return Catalog(
         LLMSpellConfig.model_validate(
             {"providers": {"openai": {"base_url": "http://127.0.0.1:9/v1"}}}
         ),
         environ={"LLMSPELL_REPLAY": str(tape)},
     )
-    return offline
 
 
 async def test_record_then_replay_without_network_or_key(
