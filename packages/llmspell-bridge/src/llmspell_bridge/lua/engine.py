@@ -366,9 +366,10 @@ class LuaEngine(LimitedEngine):
         if lua_kind is None:
             return value
         if lua_kind == "table":
-            known = self._by_table.get(repr(value))
-            if known is not None:
-                return known
+            if self._by_table:  # repr() asks lupa for the address: skip it when no proxy exists
+                known = self._by_table.get(repr(value))
+                if known is not None:
+                    return known
             if depth >= MAX_DEPTH:
                 # a cycle nests forever too: find out which, for the message
                 self._check_cycles(value, frozenset())
