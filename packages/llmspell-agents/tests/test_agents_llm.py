@@ -468,7 +468,7 @@ async def test_agent_as_tool_and_recursion_bound(
         await tool.execute({}, ctx)
 
     # an agent whose tool is itself: each call goes one level deeper until the bound stops it
-    catalog.register_tool(SleepTool("recurse"))  # placeholder so the agent can be built
+    catalog.register_tool(SleepTool("recurse"))  # a "recurse" tool must exist to build it
     looper = build(
         catalog,
         name="looper",

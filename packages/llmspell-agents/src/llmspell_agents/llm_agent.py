@@ -4,8 +4,9 @@
 concurrently (bounded by ``max_tool_calls``), hand back the results and ask again; stop at a
 final answer. With a ``response_format`` the answer is validated against the JSON Schema and,
 if it does not fit, the model gets one repair request naming the problem (a stream announces
-it with a ``repair`` event, then streams the repaired text). ``execute`` is a plain coroutine rather than a drained
-stream: it is the hot path, and it answers within a few percent of a raw SDK call.
+it with a ``repair`` event, then streams the repaired text). ``execute`` is a plain coroutine
+rather than a drained stream: it is the hot path, and it answers within a few percent of a raw
+SDK call.
 
 Providers are reached only through ``Services.resolve_model`` and tools through
 ``Services.get_tool``, so any installed provider or tool pack works here unchanged.
@@ -186,8 +187,7 @@ class LLMAgent(BaseAgent):
 
     def _prepare(self, turn: Turn, ctx: ExecutionContext) -> None:
         """Check the call and set up its first request: schema, tools, messages."""
-        if ctx.deadline is not None or ctx.cancellation.cancelled:
-            ctx.check(self._label)
+        ctx.check(self._label)
         input = turn.input
         if input.response_format is not None:
             turn.schema = check_response_schema(input.response_format, self._label)
@@ -420,9 +420,7 @@ class LLMAgent(BaseAgent):
         turn = Turn(input)
         self._running += 1
         try:
-            # the usual context needs no checks nor a deadline of its own
-            plain = not ctx.extras and self.config.max_execution_time is None
-            run_ctx = ctx if plain else self._context(ctx)
+            run_ctx = self._context(ctx)
             try:
                 self._prepare(turn, run_ctx)
                 while True:

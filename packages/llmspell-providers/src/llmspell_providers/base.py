@@ -186,11 +186,7 @@ class BaseProvider(Provider):
         try:
             response = await self.policy.call(lambda: self._complete(request), ctx, what)
         except ProviderError as error:
-            if recordable(error):
-                recording.record_failure(
-                    "complete", request_fingerprint(request), error,
-                    provider=self.name, provider_type=self.provider_type,
-                )  # fmt: skip
+            self._record_failure(tape, "complete", request_fingerprint(request), error, None)
             raise
         recording.record_response(
             request, response, provider=self.name, provider_type=self.provider_type

@@ -8,12 +8,12 @@ an integer, ``2.0`` stays a float — because the store keeps Python values, not
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeGuard
 
 from llmspell_bridge.values import MAX_DEPTH, describe_kind
 from llmspell_core.errors import ValidationError
 from llmspell_core.script_api import ApiFunction, ApiGlobal, GlobalContext
-from llmspell_core.state import InMemoryStateStore
+from llmspell_core.state import InMemoryStateStore, StateStore
 
 __all__ = ["GLOBAL_SCOPE", "create_global"]
 
@@ -44,45 +44,36 @@ def _storable(value: Any, depth: int = 0) -> None:
     raise ValidationError(f"value contains {describe_kind(value)}, which cannot be stored")
 
 
+def _immediate(store: StateStore) -> TypeGuard[InMemoryStateStore]:
+    """Whether ``store`` answers at once (the in-memory default: no event loop needed)."""
+    return type(store) is InMemoryStateStore
+
+
 class _State:
-    """Each call answers at once from the in-memory store (no event loop needed) and hands
-    back the store's coroutine for any other backend, which the engine then awaits."""
+    """Each call answers at once from the in-memory store and hands back the store's coroutine
+    for any other backend, which the engine then awaits."""
 
     def __init__(self, ctx: GlobalContext) -> None:
         self._ctx = ctx
 
-    def _memory(self) -> InMemoryStateStore | None:
-        store = self._ctx.state
-        return store if type(store) is InMemoryStateStore else None
-
     def save(self, scope: Any, key: Any, value: Any = None) -> Awaitable[None] | None:
         _storable(value)
-        scope, key = _name(scope, "scope"), _name(key, "key")
-        memory = self._memory()
-        if memory is not None:
-            return memory.set_now(scope, key, value)
-        return self._ctx.state.set(scope, key, value)
+        scope, key, store = _name(scope, "scope"), _name(key, "key"), self._ctx.state
+        if _immediate(store):
+            return store.set_now(scope, key, value)
+        return store.set(scope, key, value)
 
     def load(self, scope: Any, key: Any) -> Any:
-        scope, key = _name(scope, "scope"), _name(key, "key")
-        memory = self._memory()
-        if memory is not None:
-            return memory.get_now(scope, key)
-        return self._ctx.state.get(scope, key)
+        scope, key, store = _name(scope, "scope"), _name(key, "key"), self._ctx.state
+        return store.get_now(scope, key) if _immediate(store) else store.get(scope, key)
 
     def delete(self, scope: Any, key: Any) -> Awaitable[bool] | bool:
-        scope, key = _name(scope, "scope"), _name(key, "key")
-        memory = self._memory()
-        if memory is not None:
-            return memory.delete_now(scope, key)
-        return self._ctx.state.delete(scope, key)
+        scope, key, store = _name(scope, "scope"), _name(key, "key"), self._ctx.state
+        return store.delete_now(scope, key) if _immediate(store) else store.delete(scope, key)
 
     def list_keys(self, scope: Any) -> Awaitable[list[str]] | list[str]:
-        scope = _name(scope, "scope")
-        memory = self._memory()
-        if memory is not None:
-            return memory.list_keys_now(scope)
-        return self._ctx.state.list_keys(scope)
+        scope, store = _name(scope, "scope"), self._ctx.state
+        return store.list_keys_now(scope) if _immediate(store) else store.list_keys(scope)
 
     def get(self, key: Any) -> Any:
         return self.load(GLOBAL_SCOPE, key)
