@@ -164,6 +164,9 @@ def build(session: nox.Session) -> None:
             name, version, *_ = parse_wheel_filename(wheel.name)
             handle.write(f"{name}=={version}\n")
 
+    # uv caches find-links wheels by file name, and every build reuses the names
+    # (same version), so without a refresh a stale wheel from an earlier run stands in.
+    fresh = [arg for dist in sorted(wheels) for arg in ("--refresh-package", dist)]
     for dist, wheel in sorted(wheels.items()):
         venv = tmp / f"venv-{dist}"
         python = venv / "bin" / "python"
@@ -171,7 +174,7 @@ def build(session: nox.Session) -> None:
         session.run("uv", "venv", "--quiet", "--clear", "--python", str(base), str(venv))
         session.run(
             "uv", "pip", "install", "--quiet", "--python", str(python),
-            "--find-links", str(dist_dir), "--constraint", str(pins), str(wheel),
+            "--find-links", str(dist_dir), "--constraint", str(pins), *fresh, str(wheel),
         )  # fmt: skip
         # Not from the workspace root, so a stray source tree cannot stand in for the wheel.
         with session.chdir(tmp):
