@@ -123,6 +123,15 @@ class _Inbox:
             self._arrived.clear()  # then look again: a job put since is still in the deque
 
 
+def _call_error(error: BaseException) -> BaseException:
+    """What a call's own error is to its caller: asyncio's cancellation as core's."""
+    import asyncio  # already loaded: a call ran on the loop
+
+    if isinstance(error, asyncio.CancelledError):
+        return CancelledError("the call was cancelled")
+    return error
+
+
 def _deadline_error() -> TimeoutError:
     return TimeoutError("the spell's time limit was reached while waiting on a call")
 
@@ -239,7 +248,11 @@ class RuntimeHost(ScriptHost):
         held = True
         task: asyncio.Task[T] | None = None
         try:
-            task = self._loop.start_task(coro)  # most calls finish in this first step
+            task, value, error = self._loop.first_step(coro)  # most calls finish in it
+            if task is None:
+                if error is not None:
+                    raise _call_error(error)
+                return value
             if task.done():
                 return self._outcome(task)
             self._loop.track(task)
@@ -344,7 +357,9 @@ class RuntimeHost(ScriptHost):
             return None
         try:
             if eager:
-                task = self._loop.start_task(coro)
+                task, value, error = self._loop.first_step(coro)
+                if task is None:
+                    return value, None if error is None else _call_error(error)
                 if task.done():
                     if task.cancelled():
                         return None, CancelledError("the call was cancelled")

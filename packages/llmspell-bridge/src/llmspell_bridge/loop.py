@@ -28,6 +28,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from llmspell_bridge.first_step import SpareTask
+
 if TYPE_CHECKING:
     import asyncio
     from concurrent.futures import Future
@@ -40,7 +42,7 @@ T = TypeVar("T")
 #: before the background thread takes over (long enough for a JS spell to get from starting
 #: a call to awaiting it, short against any I/O).
 GRACE_SECONDS = 0.001
-#: ``start_task`` runs a full loop iteration at least this often, so timers, I/O and other
+#: ``first_step`` runs a full loop iteration at least this often, so timers, I/O and other
 #: ready callbacks keep moving (and cancelled timer handles get dropped) during long runs of
 #: calls that each finish in their first step.
 _FULL_ITERATION_EVERY = 32
@@ -93,10 +95,12 @@ class LoopThread:
         self._yield_asked = False
         self._closing = False
         #: The loop's ready queue, ``_set_running_loop`` and async-generator hooks, captured
-        #: inside a real iteration: what ``start_task`` needs to run a first step itself.
+        #: inside a real iteration: what ``first_step`` needs to run a first step itself.
         self._quick: tuple[deque[Any], Callable[[Any], None], tuple[Any, Any]] | None = None
         self._quick_steps = 0
         self._in_quick_step = False
+        #: The parked task the next first step runs as (see ``first_step.py``).
+        self._spare: SpareTask | None = None
 
     @property
     def started(self) -> bool:
@@ -183,33 +187,56 @@ class LoopThread:
         loop.call_soon(loop.stop)
         loop.run_forever()
 
-    def start_task(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
-        """A task for ``coro``, its first step already run here (baton holder).
+    def first_step(
+        self, coro: Coroutine[Any, Any, T]
+    ) -> tuple[asyncio.Task[T] | None, Any, BaseException | None]:
+        """Run ``coro``'s first step here (baton holder): most API calls finish in it.
 
-        Most API calls finish in their first step. A full loop iteration (``step``) costs a
-        few µs of bookkeeping and a ``select`` call, a sizeable part of a cheap call, so the
-        new task's first step — which ``create_task`` has just queued — is taken off the
-        ready queue and run directly, with the loop set as running and its async-generator
-        hooks installed, just as an iteration would run it. This leans on two long-stable
-        asyncio internals (``_ready``, ``Handle._run``); if they ever change shape, or the
-        queued step is not this task's, a full iteration runs instead.
+        ``(None, value, error)`` when the call finished in that step; ``(task, None, None)``
+        when it suspended and ``task`` now carries it. The step runs inline as the parked
+        spare task (``first_step.py``), so a call that never waits makes no task and takes no
+        trip through the loop. Every ``_FULL_ITERATION_EVERY`` calls a full loop iteration
+        runs first, so timers, I/O and other ready callbacks keep moving (and cancelled timer
+        handles get dropped) during long runs of calls that each finish at once.
         """
         loop = self.loop()
-        task = loop.create_task(coro, name=_TASK_NAME)  # a fixed name: no formatting per call
         quick = self._quick
         self._quick_steps += 1
         if quick is None or self._quick_steps >= _FULL_ITERATION_EVERY:
             self._full_step(loop)
-            return task
+            quick = self._quick
+            if quick is None:  # this loop has no ready queue we can read: tasks as usual
+                task = loop.create_task(coro, name=_TASK_NAME)
+                self.step(loop)
+                return task, None, None
+        spare = self._spare
+        if spare is None or spare.task.done():
+            spare = self._spare = self._park(loop, quick)
+        _ready, set_running_loop, hooks = quick
+        self._in_quick_step = True
+        try:
+            finished, value, error = spare.first_step(coro, set_running_loop, hooks)
+        finally:
+            self._in_quick_step = False
+        if finished:
+            return None, value, error
+        self._spare = None  # adopted: it carries this call now
+        return spare.task, None, None
+
+    def _park(
+        self, loop: asyncio.AbstractEventLoop, quick: tuple[deque[Any], Any, tuple[Any, Any]]
+    ) -> SpareTask:
+        """A new spare task, its first step (parking on its slot) already run here."""
+        spare = SpareTask(loop)
         ready, set_running_loop, hooks = quick
         handle: Any = ready[-1] if ready else None
         try:
-            ours = handle._callback.__self__ is task
+            ours = handle._callback.__self__ is spare.task
         except AttributeError:
             ours = False
         if not ours:
             self._full_step(loop)
-            return task
+            return spare
         ready.pop()
         previous = sys.get_asyncgen_hooks()
         sys.set_asyncgen_hooks(*hooks)
@@ -221,7 +248,7 @@ class LoopThread:
             self._in_quick_step = False
             set_running_loop(None)
             sys.set_asyncgen_hooks(*previous)
-        return task
+        return spare
 
     def _full_step(self, loop: asyncio.AbstractEventLoop) -> None:
         self._quick_steps = 0
@@ -388,6 +415,8 @@ class LoopThread:
             self._loop = None
             self._background = self._background_id = None
             self._outstanding = 0
+            self._quick = None  # the ready queue and hooks captured belong to the old loop
+            self._spare = None
         if inside:
             loop.call_soon(loop.stop)
         elif not loop.is_running():

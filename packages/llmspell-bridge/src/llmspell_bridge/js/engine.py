@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmspell_bridge.js.interrupt import InterruptHandle, install
 from llmspell_bridge.js.source import wrap_spell
+from llmspell_bridge.js.wire import loads, plain_ok
 from llmspell_bridge.limited_engine import LimitedEngine
 from llmspell_bridge.pending_step import PendingStep
 from llmspell_bridge.values import MAX_DEPTH
@@ -55,34 +56,6 @@ _STACK_PER_LEVEL = 1280
 _MIN_STACK = 256 * 1024
 _FRAME = re.compile(r"^\s*at (?P<name>[^\s(]*)\s*\((?P<where>[^)]*)\)", re.M)
 _SYNTAX_LINE = re.compile(r"^\s*at <input>:(\d+)", re.M)
-
-
-_SCALARS: frozenset[type[Any]] = frozenset({str, int, float, bool, type(None)})
-#: One encoder for the hot path (``json.dumps(..., allow_nan=False)`` builds one per call).
-_ENCODE = json.JSONEncoder(allow_nan=False).encode
-
-
-def _json_ready(value: Any, depth: int) -> bool:
-    """Whether ``json.dumps(value)`` already gives what ``_encode`` would: only JSON data with
-    string keys, nested less than ``MAX_DEPTH`` deep (floats are checked by ``allow_nan``)."""
-    kind = type(value)  # pyright: ignore[reportUnknownVariableType]
-    if kind is dict:
-        if depth >= MAX_DEPTH:
-            return False
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            if type(item) not in _SCALARS and not _json_ready(item, depth + 1):
-                return False
-        return True
-    if kind is list or kind is tuple:
-        if depth >= MAX_DEPTH:
-            return False
-        for item in value:
-            if type(item) not in _SCALARS and not _json_ready(item, depth + 1):
-                return False
-        return True
-    return kind in _SCALARS
 
 
 class _Finish:
@@ -230,11 +203,9 @@ class JavaScriptEngine(LimitedEngine):
         return {"message": error.message, "code": error.code, "id": ident}
 
     def _ok_text(self, value: Any) -> str:
-        if _json_ready(value, 0):  # plain data: straight to the C encoder
-            try:
-                return _ENCODE({"ok": value})
-            except ValueError:  # NaN or an infinity: _encode turns them into null
-                pass
+        text = plain_ok(value)  # plain data: one orjson call
+        if text is not None:
+            return text
         marked = [False]
         data = self._encode(value, 0, marked)
         return json.dumps({"ok": data, "r": 1} if marked[0] else {"ok": data}, allow_nan=False)
@@ -409,10 +380,8 @@ class JavaScriptEngine(LimitedEngine):
     def _decode(self, text: Any) -> list[Any]:
         if not isinstance(text, str):
             return []
-        if MARK in text:
-            values = json.loads(text, object_hook=self._revive_object)
-        else:  # nothing to revive: no Python call per object
-            values = json.loads(text)
+        # nothing to revive (no mark): no Python call per object
+        values = json.loads(text, object_hook=self._revive_object) if MARK in text else loads(text)
         return values if isinstance(values, list) else [values]  # pyright: ignore[reportUnknownVariableType]
 
     def _revive_object(self, obj: dict[str, Any]) -> Any:
