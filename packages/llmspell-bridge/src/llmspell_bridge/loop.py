@@ -82,7 +82,10 @@ class LoopThread:
 
     def __init__(self, name: str = "llmspell-loop") -> None:
         self._name = name
-        self._cond = threading.Condition(threading.Lock())
+        #: Guards the baton state; ``with self._lock`` is the C lock itself, cheaper per call
+        #: than entering the Condition built on it (same lock, so waits and notifies hold).
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._driver: int | None = None  # thread ident holding the baton
         self._waiting = 0  # threads blocked in acquire
@@ -117,7 +120,7 @@ class LoopThread:
         loop = self._loop
         if loop is not None:
             return loop
-        with self._cond:
+        with self._lock:
             if self._loop is None:
                 import asyncio
 
@@ -142,7 +145,7 @@ class LoopThread:
         """
         loop = self.loop()
         me = threading.get_ident()
-        with self._cond:
+        with self._lock:
             if self._driver is None and not self._waiting:
                 self._driver = me
                 self._sessions += 1
@@ -156,7 +159,7 @@ class LoopThread:
             )
         if not wait:
             return None
-        with self._cond:
+        with self._lock:
             self._waiting += 1
             try:
                 while self._driver is not None:
@@ -174,7 +177,7 @@ class LoopThread:
 
     def release(self) -> None:
         """Give the baton back; outstanding work goes to the background thread."""
-        with self._cond:
+        with self._lock:
             self._driver = None
             if self._waiting:
                 self._cond.notify_all()
@@ -268,12 +271,12 @@ class LoopThread:
 
     def track(self, task: asyncio.Future[Any]) -> None:
         """Count ``task`` as work that must keep moving when nobody waits (baton holder)."""
-        with self._cond:
+        with self._lock:
             self._outstanding += 1
         task.add_done_callback(self._untrack)
 
     def _untrack(self, _task: object = None) -> None:
-        with self._cond:
+        with self._lock:
             self._outstanding -= 1
             idle = self._outstanding == 0
         if idle and threading.get_ident() == self._background_id and self._loop is not None:
@@ -297,7 +300,7 @@ class LoopThread:
     def _background_main(self) -> None:
         self._background_id = threading.get_ident()
         while True:
-            with self._cond:
+            with self._lock:
                 while not self._closing and not (self._outstanding and self._driver is None):
                     self._background_idle = True
                     self._cond.wait()
@@ -308,7 +311,7 @@ class LoopThread:
                 seen = self._sessions
             if not urgent:
                 time.sleep(GRACE_SECONDS)  # the releasing thread usually comes right back
-            with self._cond:
+            with self._lock:
                 if self._closing:
                     return
                 busy = self._driver is not None or self._waiting or not self._outstanding
@@ -326,7 +329,7 @@ class LoopThread:
 
                 logging.getLogger(__name__).exception("the runtime loop stopped with an error")
             finally:
-                with self._cond:
+                with self._lock:
                     self._driver = None
                     self._yield_asked = False
                     self._cond.notify_all()
@@ -337,7 +340,7 @@ class LoopThread:
         import asyncio
 
         loop = self.loop()
-        with self._cond:
+        with self._lock:
             self._outstanding += 1
             self._urgent = True
             if self._driver is None:
@@ -403,7 +406,7 @@ class LoopThread:
                         baton.run_until_complete(shutdown())
                     finally:
                         self.release()
-        with self._cond:
+        with self._lock:
             self._closing = True
             self._cond.notify_all()
             background = self._background
@@ -411,7 +414,7 @@ class LoopThread:
                 loop.call_soon_threadsafe(self._yield_background)
         if background is not None and background is not threading.current_thread():
             background.join(timeout)
-        with self._cond:
+        with self._lock:
             self._loop = None
             self._background = self._background_id = None
             self._outstanding = 0

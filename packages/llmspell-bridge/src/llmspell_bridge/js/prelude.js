@@ -152,15 +152,17 @@
   // Errors made here, synchronously, carry the caller's stack themselves; a call still
   // running keeps an Error made now (`site`) so that its later failure points at the caller.
   function llmspell$begin(op, a, b, noSite) {
+    const r = nativeParse(host(op, a, b));
+    const n = r.now;
+    if (n !== undefined) {
+      // finished at once: an already settled Promise, as llmspell$settle would make later
+      if (n.err) return Promise.reject(llmspell$makeError(n.err, null));
+      return Promise.resolve(n.r ? llmspell$revive(n.ok) : n.ok);
+    }
+    if (r.err) return Promise.reject(llmspell$makeError(r.err, null));
+    const site = noSite ? null : new Error();
     return new Promise(function llmspell$executor(resolve, reject) {
-      const r = nativeParse(host(op, a, b));
-      if (r.err) reject(llmspell$makeError(r.err, null));
-      else if (r.now) {
-        // finished at once: settle here, as llmspell$settle would later
-        const n = r.now;
-        if (n.err) reject(llmspell$makeError(n.err, null));
-        else resolve(n.r ? llmspell$revive(n.ok) : n.ok);
-      } else pending.set(r.ok, { resolve: resolve, reject: reject, site: noSite ? null : new Error() });
+      pending.set(r.ok, { resolve: resolve, reject: reject, site: site });
     });
   }
 
