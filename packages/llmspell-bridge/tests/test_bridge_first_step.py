@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import subprocess
+import sys
 from collections.abc import Coroutine, Iterator
 from typing import Any
 
@@ -203,3 +205,25 @@ def test_a_call_cancelled_in_its_first_step_is_a_cancelled_error(
         pytest.raises(CancelledError, match="the call was cancelled"),
     ):
         runtime.run_source(source, chunk)
+
+
+def test_a_loop_dropped_unclosed_does_not_warn_about_its_spare() -> None:
+    script = (
+        "from llmspell_bridge.loop import LoopThread\n"
+        "thread = LoopThread()\n"
+        "thread.acquire()\n"
+        "async def quick():\n"
+        "    return 1\n"
+        "thread.first_step(quick())\n"
+        "thread.first_step(quick())\n"
+        "thread.release()\n"
+        "del thread\n"
+        "import gc; gc.collect()\n"
+        "print('done')\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "done"
+    assert "Task was destroyed" not in ran.stderr

@@ -73,6 +73,8 @@ class SpareTask:
         self._leave: Callable[[Any, Any], None] = asyncio.tasks._leave_task  # pyright: ignore[reportPrivateUsage]
         self._slot: asyncio.Future[Adoption] = loop.create_future()
         self.task: asyncio.Task[Any] = loop.create_task(_parked(self._slot), name="llmspell-call")
+        # A spare still parked when a loop is dropped unclosed is no lost work: no warning.
+        self.task._log_destroy_pending = False  # pyright: ignore[reportAttributeAccessIssue]
 
     def first_step(
         self,
